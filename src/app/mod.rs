@@ -1,0 +1,215 @@
+//! One command, start to end: load the spec, pick the mode, render.
+//!
+//! The REPL and the one-shot command both call [`App::run`]; what differs is
+//! only the [`Console`] and whether the conversation is remembered.
+
+mod execute;
+mod phrase;
+
+use std::sync::Arc;
+
+use crate::command::{Command, Mode, Options, Output};
+use crate::console::Console;
+use crate::memory::Memory;
+use crate::render::{self, View, browse, detail};
+use crate::source::{SourceError, SpecStore};
+use crate::spec::{Method, Spec, path_segments};
+
+/// How a command ended; the process exit code for one-shot runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok = 0,
+    Failed = 1,
+    Usage = 2,
+}
+
+/// Why a command failed, as one sentence with what to do next.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> Status {
+        match self {
+            AppError::Usage(_) => Status::Usage,
+            AppError::Source(SourceError::UnknownVersion { .. }) => Status::Usage,
+            _ => Status::Failed,
+        }
+    }
+}
+
+pub struct App {
+    pub store: SpecStore,
+    /// Whether this is a REPL session (numbered picks, memory).
+    pub repl: bool,
+    /// The commands the rows of the last table open, for REPL picks.
+    pub picks: Vec<String>,
+    /// What this conversation has shown or created (REPL only).
+    pub memory: Memory,
+}
+
+impl App {
+    pub fn new(store: SpecStore, repl: bool) -> App {
+        App {
+            store,
+            repl,
+            picks: Vec::new(),
+            memory: Memory::default(),
+        }
+    }
+
+    /// Runs one command and prints its result; errors are printed as one
+    /// line on stderr.
+    pub async fn run(&mut self, command: Command, console: &mut dyn Console) -> Status {
+        let json = command.options.output == Output::Json;
+        let result = self.dispatch(command, console).await;
+        for notice in self.store.take_notices() {
+            let style = console.err_style();
+            console.note(&format!("{} {notice}", style.yellow("warning:")));
+        }
+        match result {
+            Ok((view, status)) => {
+                if json {
+                    console.print(&serde_json::to_string_pretty(&view.json).unwrap_or_default());
+                } else if !view.text.is_empty() {
+                    console.print(&view.text);
+                }
+                if !view.picks.is_empty() {
+                    self.picks = view.picks;
+                }
+                status
+            }
+            Err(e) => {
+                let style = console.err_style();
+                console.note(&format!("{} {e}", style.red("error:")));
+                e.status()
+            }
+        }
+    }
+
+    async fn spec(&mut self, options: &Options) -> Result<Arc<Spec>, AppError> {
+        Ok(self.store.load(options.spec_version.as_deref()).await?)
+    }
+
+    async fn dispatch(
+        &mut self,
+        command: Command,
+        console: &mut dyn Console,
+    ) -> Result<(View, Status), AppError> {
+        let style = console.out_style();
+        let options = command.options;
+        let view = match command.mode {
+            Mode::Help => View {
+                text: render::help::text(style, self.repl),
+                json: render::help::json(),
+                picks: Vec::new(),
+            },
+            Mode::ProgramVersion => View {
+                text: format!("clerk-backend-api {}", env!("CARGO_PKG_VERSION")),
+                json: serde_json::json!({"mode": "version", "version": env!("CARGO_PKG_VERSION")}),
+                picks: Vec::new(),
+            },
+            Mode::Tags => browse::tags(&*self.spec(&options).await?, style),
+            Mode::Endpoint {
+                method,
+                path,
+                help: true,
+                ..
+            } => {
+                let spec = self.spec(&options).await?;
+                endpoint_detail(&spec, method, &path, style)?
+            }
+            Mode::Endpoint {
+                method,
+                path,
+                items,
+                ..
+            } => {
+                let spec = self.spec(&options).await?;
+                return execute::explicit(self, &spec, method, &path, items, &options, console)
+                    .await;
+            }
+            Mode::Phrase { text, help } => {
+                let spec = self.spec(&options).await?;
+                return phrase::run(self, &spec, &text, help, &options, console).await;
+            }
+        };
+        Ok((view, Status::Ok))
+    }
+}
+
+/// The detail of an endpoint; without a method, of every method on the path.
+fn endpoint_detail(
+    spec: &Spec,
+    method: Option<Method>,
+    path: &str,
+    style: render::Style,
+) -> Result<View, AppError> {
+    let methods = match method {
+        Some(m) => vec![m],
+        None => spec.methods_for(path),
+    };
+    let found: Vec<_> = methods
+        .iter()
+        .filter_map(|m| spec.find_endpoint(*m, path))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(detail::endpoint(spec, one.op, style)),
+        [] => Err(AppError::NotFound(missing_endpoint(spec, method, path))),
+        many => {
+            let views: Vec<View> = many
+                .iter()
+                .map(|m| detail::endpoint(spec, m.op, style))
+                .collect();
+            Ok(View {
+                text: views
+                    .iter()
+                    .map(|v| v.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                json: serde_json::json!({
+                    "mode": "detail",
+                    "version": spec.version,
+                    "endpoints": views.iter().map(|v| v.json["endpoint"].clone()).collect::<Vec<_>>(),
+                }),
+                picks: Vec::new(),
+            })
+        }
+    }
+}
+
+/// "No such endpoint" with what the path does have, or the nearest ones.
+pub fn missing_endpoint(spec: &Spec, method: Option<Method>, path: &str) -> String {
+    let shown = format!("/{}", path_segments(path).join("/"));
+    let label = match method {
+        Some(m) => format!("{m} {shown}"),
+        None => shown.clone(),
+    };
+    let there = spec.methods_for(path);
+    if !there.is_empty() {
+        let list: Vec<&str> = there.iter().map(|m| m.as_str()).collect();
+        return format!(
+            "{label} is not in spec {}; {shown} supports {}",
+            spec.version,
+            list.join(", ")
+        );
+    }
+    let near: Vec<String> = spec
+        .closest_endpoints(method, path, 3)
+        .iter()
+        .map(|op| op.label())
+        .collect();
+    format!(
+        "{label} is not in spec {}; did you mean {}?",
+        spec.version,
+        near.join(", or ")
+    )
+}

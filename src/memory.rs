@@ -1,0 +1,109 @@
+//! What a REPL conversation has produced: the last user, organization,
+//! invitation, session... shown or created, so "ban them" or "delete that
+//! org" can use it. A one-shot command starts with an empty memory.
+
+use serde_json::Value;
+
+/// The most recent IDs by Clerk object type (`user`, `organization`,
+/// `organization_invitation`, `session`...), newest last.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Memory {
+    entries: Vec<(String, String)>,
+}
+
+/// Bounded so a long session does not grow without end.
+const CAPACITY: usize = 64;
+
+impl Memory {
+    pub fn remember(&mut self, object: &str, id: &str) {
+        self.entries.retain(|(o, i)| !(o == object && i == id));
+        self.entries.push((object.to_string(), id.to_string()));
+        if self.entries.len() > CAPACITY {
+            self.entries.remove(0);
+        }
+    }
+
+    /// The last ID of an object type.
+    pub fn last(&self, object: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|(o, _)| o == object)
+            .map(|(_, i)| i.as_str())
+    }
+
+    /// The last ID whose prefix is `prefix` (`user_`, `org_`), whatever
+    /// object carried it.
+    pub fn last_with_prefix(&self, prefix: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|(_, i)| i.starts_with(prefix))
+            .map(|(_, i)| i.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Remembers what a response shows: a single object, the one item of a
+    /// one-item list, and the user and organization a membership names.
+    pub fn observe(&mut self, response: &Value) {
+        let single = match response {
+            Value::Array(items) if items.len() == 1 => &items[0],
+            Value::Object(map) => match map.get("data") {
+                Some(Value::Array(items)) if items.len() == 1 => &items[0],
+                Some(Value::Array(_)) => return,
+                _ => response,
+            },
+            _ => return,
+        };
+        if single.get("deleted").and_then(Value::as_bool) == Some(true) {
+            return;
+        }
+        if let Some(org) = single.get("organization") {
+            self.observe_object(org);
+        }
+        if let Some(user_id) = single
+            .get("public_user_data")
+            .and_then(|p| p.get("user_id"))
+            .and_then(Value::as_str)
+        {
+            self.remember("user", user_id);
+        }
+        self.observe_object(single);
+    }
+
+    fn observe_object(&mut self, v: &Value) {
+        if let (Some(object), Some(id)) = (
+            v.get("object").and_then(Value::as_str),
+            v.get("id").and_then(Value::as_str),
+        ) {
+            self.remember(object, id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn remembers_single_objects_not_long_lists() {
+        let mut m = Memory::default();
+        m.observe(&json!({"object": "user", "id": "user_1"}));
+        m.observe(&json!([{"object": "user", "id": "user_2"}, {"object": "user", "id": "user_3"}]));
+        assert_eq!(m.last("user"), Some("user_1"));
+        m.observe(
+            &json!({"object": "organization_membership", "id": "orgmem_1",
+            "organization": {"object": "organization", "id": "org_9"},
+            "public_user_data": {"user_id": "user_7"}}),
+        );
+        assert_eq!(m.last("organization"), Some("org_9"));
+        assert_eq!(m.last("user"), Some("user_7"));
+        assert_eq!(m.last_with_prefix("org_"), Some("org_9"));
+        m.observe(&json!({"object": "user", "id": "user_8", "deleted": true}));
+        assert_eq!(m.last("user"), Some("user_7"));
+    }
+}

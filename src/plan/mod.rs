@@ -1,0 +1,254 @@
+//! A plan: the requests one command will send, in order, before anything is
+//! sent. Building a plan is pure (no network); explicit endpoints, fast paths
+//! and the natural-language router all produce one, and every plan goes
+//! through the same pipeline.
+//!
+//! A step may take a value from an earlier step's response through a
+//! [`Link`]: create an organization, then invite into its `id`; look a user
+//! up by username, then act on the one user found; read a user's metadata,
+//! then write it back merged (on spec versions without the merging endpoint).
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use crate::spec::Method;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    /// The spec version the plan was made against.
+    pub version: String,
+    pub steps: Vec<Step>,
+    /// How the plan was chosen (an explicit endpoint, a fast path, a rule or
+    /// scores), shown by `help` after a routed request.
+    pub reason: String,
+    /// Things the user should know that are not warnings: which metadata
+    /// type was chosen and why, that results are paginated...
+    pub notes: Vec<String>,
+    /// Other operations that nearly matched (`METHOD /path`), best first.
+    pub alternatives: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    pub method: Method,
+    /// The path template, e.g. `/users/{user_id}`.
+    pub path: String,
+    pub operation_id: String,
+    /// Path parameters by name; a value may be missing (asked for later).
+    pub path_params: Vec<(String, Value)>,
+    /// Query parameters in order; an array value repeats the parameter.
+    pub query: Vec<(String, Value)>,
+    pub body: Option<Value>,
+    /// Values filled from earlier steps' responses when this step runs.
+    pub links: Vec<Link>,
+    /// What the step does, in a few words ("Look up the user jane@acme.io").
+    pub purpose: String,
+    /// For lookups: the response must be a list with exactly one item,
+    /// otherwise the plan stops and says so (and lists several to pick from).
+    pub expect_one: Option<String>,
+}
+
+/// Where a value goes in a step.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "in", content = "name", rename_all = "snake_case")]
+pub enum Slot {
+    Path(String),
+    Query(String),
+    /// A JSON pointer into the body, e.g. `/public_metadata`.
+    Body(String),
+}
+
+/// A value a step takes from an earlier step's response.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Link {
+    pub slot: Slot,
+    /// Index of the earlier step.
+    pub step: usize,
+    /// JSON pointer into that step's response body (`/id`, `/0/id`).
+    pub pointer: String,
+    /// `true`: deep-merge the planned value over the response's value
+    /// (existing keys survive); `false`: replace the slot with it.
+    pub merge: bool,
+}
+
+impl Step {
+    pub fn new(method: Method, path: &str, operation_id: &str) -> Step {
+        Step {
+            method,
+            path: path.to_string(),
+            operation_id: operation_id.to_string(),
+            path_params: Vec::new(),
+            query: Vec::new(),
+            body: None,
+            links: Vec::new(),
+            purpose: String::new(),
+            expect_one: None,
+        }
+    }
+
+    pub fn label(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+
+    pub fn path_param(&self, name: &str) -> Option<&Value> {
+        self.path_params
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+
+    /// The path with known parameters filled in (percent-encoded) and the
+    /// others left as `{name}`; a linked parameter shows as
+    /// `{from step N: /id}`.
+    pub fn concrete_path(&self) -> String {
+        let mut out = String::new();
+        for seg in self.path.split('/').filter(|s| !s.is_empty()) {
+            out.push('/');
+            match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) => match self.path_param(name) {
+                    Some(Value::String(s)) => out.push_str(&encode_segment(s)),
+                    Some(v) => out.push_str(&encode_segment(&v.to_string())),
+                    None => match self
+                        .links
+                        .iter()
+                        .find(|l| l.slot == Slot::Path(name.to_string()))
+                    {
+                        Some(l) => out.push_str(&format!("{{step {}{}}}", l.step + 1, l.pointer)),
+                        None => out.push_str(seg),
+                    },
+                },
+                None => out.push_str(seg),
+            }
+        }
+        if out.is_empty() { "/".into() } else { out }
+    }
+
+    /// The query string (without `?`), parameters in order, arrays repeated.
+    pub fn query_string(&self) -> String {
+        let mut parts = Vec::new();
+        for (name, value) in &self.query {
+            let values: Vec<&Value> = match value {
+                Value::Array(items) => items.iter().collect(),
+                v => vec![v],
+            };
+            for v in values {
+                let text = match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                parts.push(format!("{}={}", encode_query(name), encode_query(&text)));
+            }
+        }
+        parts.join("&")
+    }
+
+    /// The step as `--dry-run --output json` prints it.
+    pub fn to_json(&self) -> Value {
+        let mut path_params = Map::new();
+        for (n, v) in &self.path_params {
+            path_params.insert(n.clone(), v.clone());
+        }
+        let mut query = Map::new();
+        for (n, v) in &self.query {
+            query.insert(n.clone(), v.clone());
+        }
+        json!({
+            "method": self.method.as_str(),
+            "path": self.path,
+            "operation_id": self.operation_id,
+            "path_params": path_params,
+            "query": query,
+            "body": self.body,
+            "links": self.links,
+            "purpose": self.purpose,
+            "expect_one": self.expect_one,
+        })
+    }
+}
+
+/// Percent-encodes a path segment (RFC 3986 unreserved characters pass).
+pub fn encode_segment(s: &str) -> String {
+    encode(s, |b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+}
+
+/// Percent-encodes a query component; `:`, `@`, `,` and `+`-free.
+pub fn encode_query(s: &str) -> String {
+    encode(s, |b| b.is_ascii_alphanumeric() || b"-._~:@,".contains(&b))
+}
+
+fn encode(s: &str, keep: impl Fn(u8) -> bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if keep(b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Deep-merges `patch` over `base`: objects merge key by key, anything else
+/// replaces. This is what `PATCH /users/{id}/metadata` does server-side,
+/// and what a read-merge-write does client-side on older spec versions.
+pub fn deep_merge(base: &Value, patch: &Value) -> Value {
+    match (base, patch) {
+        (Value::Object(b), Value::Object(p)) => {
+            let mut out = b.clone();
+            for (k, v) in p {
+                let merged = match out.get(k) {
+                    Some(existing) => deep_merge(existing, v),
+                    None => v.clone(),
+                };
+                out.insert(k.clone(), merged);
+            }
+            Value::Object(out)
+        }
+        (_, p) => p.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_queries_are_encoded() {
+        let mut s = Step::new(Method::Get, "/users/{user_id}/x", "X");
+        s.path_params.push(("user_id".into(), json!("a b/c")));
+        s.query
+            .push(("email_address".into(), json!(["a+b@x.io", "c@d.io"])));
+        s.query.push(("limit".into(), json!(10)));
+        assert_eq!(s.concrete_path(), "/users/a%20b%2Fc/x");
+        assert_eq!(
+            s.query_string(),
+            "email_address=a%2Bb@x.io&email_address=c@d.io&limit=10"
+        );
+    }
+
+    #[test]
+    fn linked_params_show_their_source() {
+        let mut s = Step::new(
+            Method::Post,
+            "/organizations/{organization_id}/invitations",
+            "X",
+        );
+        s.links.push(Link {
+            slot: Slot::Path("organization_id".into()),
+            step: 0,
+            pointer: "/id".into(),
+            merge: false,
+        });
+        assert_eq!(s.concrete_path(), "/organizations/{step 1/id}/invitations");
+    }
+
+    #[test]
+    fn deep_merge_keeps_existing_keys() {
+        let base = json!({"role": "admin", "flags": {"a": 1}});
+        let patch = json!({"plan": "pro", "flags": {"b": 2}});
+        assert_eq!(
+            deep_merge(&base, &patch),
+            json!({"role": "admin", "flags": {"a": 1, "b": 2}, "plan": "pro"})
+        );
+    }
+}

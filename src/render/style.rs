@@ -1,0 +1,97 @@
+//! Colours, decided once per stream: `--color`, `NO_COLOR`, `CLICOLOR_FORCE`
+//! and whether the stream is a terminal. ANSI codes never go into a pipe by
+//! default.
+
+use owo_colors::OwoColorize;
+
+use crate::command::ColorChoice;
+use crate::spec::Method;
+
+/// Whether colours are on for one stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    pub const PLAIN: Style = Style { color: false };
+
+    /// Decides for a stream from the flag and the environment
+    /// (<https://no-color.org>, <https://bixense.com/clicolors/>).
+    pub fn decide(choice: ColorChoice, is_terminal: bool) -> Style {
+        let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+        let color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                if env("NO_COLOR").is_some() {
+                    false
+                } else if env("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+                    true
+                } else {
+                    is_terminal && std::env::var("TERM").map_or(true, |t| t != "dumb")
+                }
+            }
+        };
+        Style { color }
+    }
+
+    fn paint(self, s: &str, f: impl Fn(&str) -> String) -> String {
+        if self.color { f(s) } else { s.to_string() }
+    }
+
+    pub fn bold(self, s: &str) -> String {
+        self.paint(s, |s| s.bold().to_string())
+    }
+    pub fn dim(self, s: &str) -> String {
+        self.paint(s, |s| s.dimmed().to_string())
+    }
+    pub fn red(self, s: &str) -> String {
+        self.paint(s, |s| s.red().bold().to_string())
+    }
+    pub fn yellow(self, s: &str) -> String {
+        self.paint(s, |s| s.yellow().to_string())
+    }
+    pub fn green(self, s: &str) -> String {
+        self.paint(s, |s| s.green().to_string())
+    }
+    pub fn cyan(self, s: &str) -> String {
+        self.paint(s, |s| s.cyan().to_string())
+    }
+    pub fn magenta(self, s: &str) -> String {
+        self.paint(s, |s| s.magenta().to_string())
+    }
+    /// A heading: bold and underlined.
+    pub fn heading(self, s: &str) -> String {
+        self.paint(s, |s| s.bold().underline().to_string())
+    }
+
+    /// An HTTP method, coloured by what it does.
+    pub fn method(self, m: Method) -> String {
+        let s = m.as_str();
+        match m {
+            Method::Get => self.green(s),
+            Method::Post => self.cyan(s),
+            Method::Put | Method::Patch => self.yellow(s),
+            Method::Delete => self.red(s),
+        }
+    }
+}
+
+/// The width of text as shown: ANSI escapes take no room.
+pub fn visible_width(s: &str) -> usize {
+    let mut width = 0;
+    let mut in_escape = false;
+    for c in s.chars() {
+        if in_escape {
+            if c.is_ascii_alphabetic() {
+                in_escape = false;
+            }
+        } else if c == '\u{1b}' {
+            in_escape = true;
+        } else {
+            width += 1;
+        }
+    }
+    width
+}

@@ -1,0 +1,150 @@
+//! Aligned text tables, optionally numbered so a REPL user can type a row's
+//! number to open it.
+
+use super::style::{Style, visible_width};
+
+pub struct Table {
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+    numbered: bool,
+}
+
+impl Table {
+    pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(headers: I) -> Table {
+        Table {
+            headers: headers.into_iter().map(Into::into).collect(),
+            rows: Vec::new(),
+            numbered: false,
+        }
+    }
+
+    /// Prefixes rows with `1.`, `2.`...
+    pub fn numbered(mut self) -> Table {
+        self.numbered = true;
+        self
+    }
+
+    /// Adds a row of cells, already styled if wanted.
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The table as lines; the last column is never padded.
+    pub fn render(&self, style: Style) -> String {
+        let mut headers = self.headers.clone();
+        let mut rows = self.rows.clone();
+        if self.numbered {
+            headers.insert(0, "#".into());
+            for (i, row) in rows.iter_mut().enumerate() {
+                row.insert(0, format!("{}", i + 1));
+            }
+        }
+        let cols = headers.len();
+        let mut widths = vec![0; cols];
+        for row in std::iter::once(&headers).chain(rows.iter()) {
+            for (i, cell) in row.iter().enumerate().take(cols) {
+                widths[i] = widths[i].max(visible_width(cell));
+            }
+        }
+        let line = |cells: &[String], head: bool| {
+            let mut out = String::from("  ");
+            for (i, cell) in cells.iter().enumerate().take(cols) {
+                let text = if head { style.bold(cell) } else { cell.clone() };
+                out.push_str(&text);
+                if i + 1 < cols {
+                    let pad = widths[i] - visible_width(cell) + 2;
+                    out.push_str(&" ".repeat(pad));
+                }
+            }
+            out.trim_end().to_string()
+        };
+        let mut out = line(&headers, true);
+        out.push('\n');
+        for row in &rows {
+            out.push_str(&line(row, false));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// The first sentence or line of a description, at most `max` characters.
+pub fn one_line(text: &str, max: usize) -> String {
+    let first = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    let first = match first.find(". ") {
+        Some(i) => &first[..=i],
+        None => first,
+    };
+    truncate(first, max)
+}
+
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// Wraps text to `width` columns with an indent; blank lines are kept.
+pub fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut out = String::new();
+    for para in text.lines() {
+        let mut line = String::new();
+        for word in para.split_whitespace() {
+            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+                out.push_str(indent);
+                out.push_str(&line);
+                out.push('\n');
+                line.clear();
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        out.push_str(indent);
+        out.push_str(&line);
+        out.push('\n');
+    }
+    // Collapse runs of blank lines the spec's markdown leaves behind.
+    while out.contains(&format!("{indent}\n{indent}\n")) {
+        out = out.replace(&format!("{indent}\n{indent}\n"), &format!("{indent}\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aligns_and_numbers() {
+        let mut t = Table::new(["name", "n"]).numbered();
+        t.row(vec!["Users".into(), "35".into()]);
+        t.row(vec!["JWKS".into(), "1".into()]);
+        let out = t.render(Style::PLAIN);
+        assert_eq!(out, "  #  name   n\n  1  Users  35\n  2  JWKS   1\n");
+    }
+
+    #[test]
+    fn one_line_takes_the_first_sentence() {
+        assert_eq!(
+            one_line("Returns a list. The users are sorted.", 80),
+            "Returns a list."
+        );
+        assert_eq!(one_line("abcdef", 4), "abc…");
+    }
+}
