@@ -3,7 +3,7 @@
 //! The REPL and the one-shot command both call [`App::run`]; what differs is
 //! only the [`Console`] and whether the conversation is remembered.
 
-mod execute;
+pub mod execute;
 mod phrase;
 
 use std::sync::Arc;
