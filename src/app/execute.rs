@@ -35,5 +35,7 @@ pub async fn run_plan(
     console: &mut dyn Console,
 ) -> Result<(View, Status), AppError> {
     let _ = (app, spec, plan, options, console);
-    Err(AppError::Failed("executing requests is not built yet".into()))
+    Err(AppError::Failed(
+        "executing requests is not built yet".into(),
+    ))
 }

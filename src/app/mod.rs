@@ -125,7 +125,7 @@ impl App {
                 ..
             } => {
                 let spec = self.spec(&options).await?;
-                endpoint_detail(&spec, method, &path, style)?
+                endpoint_detail(&spec, method, &path, style, options.output == Output::Json)?
             }
             Mode::Endpoint {
                 method,
@@ -152,6 +152,7 @@ fn endpoint_detail(
     method: Option<Method>,
     path: &str,
     style: render::Style,
+    json: bool,
 ) -> Result<View, AppError> {
     let methods = match method {
         Some(m) => vec![m],
@@ -162,12 +163,12 @@ fn endpoint_detail(
         .filter_map(|m| spec.find_endpoint(*m, path))
         .collect();
     match found.as_slice() {
-        [one] => Ok(detail::endpoint(spec, one.op, style)),
+        [one] => Ok(detail::endpoint(spec, one.op, style, json)),
         [] => Err(AppError::NotFound(missing_endpoint(spec, method, path))),
         many => {
             let views: Vec<View> = many
                 .iter()
-                .map(|m| detail::endpoint(spec, m.op, style))
+                .map(|m| detail::endpoint(spec, m.op, style, json))
                 .collect();
             Ok(View {
                 text: views

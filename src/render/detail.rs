@@ -13,11 +13,19 @@ use crate::spec::{Operation, SchemaId, SchemaKind, Spec};
 const BODY_DEPTH: usize = 4;
 const RESPONSE_DEPTH: usize = 2;
 
-pub fn endpoint(spec: &Spec, op: &Operation, style: Style) -> View {
-    View {
-        text: text(spec, op, style),
-        json: json!({"mode": "detail", "version": spec.version, "endpoint": endpoint_json(spec, op)}),
-        picks: Vec::new(),
+/// The detail view; only the form asked for is built (resolving every
+/// schema to JSON costs ten times the text).
+pub fn endpoint(spec: &Spec, op: &Operation, style: Style, json: bool) -> View {
+    if json {
+        View {
+            json: json!({"mode": "detail", "version": spec.version, "endpoint": endpoint_json(spec, op)}),
+            ..View::default()
+        }
+    } else {
+        View {
+            text: text(spec, op, style),
+            ..View::default()
+        }
     }
 }
 
