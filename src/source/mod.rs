@@ -86,6 +86,13 @@ pub enum SourceError {
     Offline { reason: String },
     #[error("GitHub answered {status} for {url}; try again later, or use --spec-dir")]
     Http { status: u16, url: String },
+    #[error(
+        "GitHub's rate limit for unauthenticated requests is used up{until} and nothing is cached; \
+         try again later, or use --spec-dir with a local copy of clerk/openapi-specs/bapi"
+    )]
+    RateLimited { until: String },
+    #[error("{url} did not give a usable answer ({reason}); try again later, or use --spec-dir")]
+    BadDownload { url: String, reason: String },
 }
 
 /// Loads specs on demand and keeps each version once per process.
