@@ -26,21 +26,38 @@ pub struct StdConsole {
     out: Style,
     err: Style,
     interactive: bool,
+    /// Whether stdout and stderr count as terminals for `--color auto`.
+    out_tty: bool,
+    err_tty: bool,
 }
 
 impl StdConsole {
     pub fn new(color: ColorChoice) -> StdConsole {
+        let (out_tty, err_tty) = (
+            std::io::stdout().is_terminal(),
+            std::io::stderr().is_terminal(),
+        );
         StdConsole {
-            out: Style::decide(color, std::io::stdout().is_terminal()),
-            err: Style::decide(color, std::io::stderr().is_terminal()),
+            out: Style::decide(color, out_tty),
+            err: Style::decide(color, err_tty),
             interactive: std::io::stdin().is_terminal(),
+            out_tty,
+            err_tty,
         }
     }
 
     /// Re-decides colours for one command's `--color`.
     pub fn set_color(&mut self, color: ColorChoice) {
-        self.out = Style::decide(color, std::io::stdout().is_terminal());
-        self.err = Style::decide(color, std::io::stderr().is_terminal());
+        self.out = Style::decide(color, self.out_tty);
+        self.err = Style::decide(color, self.err_tty);
+    }
+
+    /// Decides colours as if stdout and stderr were pipes, for a REPL fed by
+    /// a script: `--color auto` then means none even on a terminal.
+    pub fn as_script(&mut self, color: ColorChoice) {
+        self.out_tty = false;
+        self.err_tty = false;
+        self.set_color(color);
     }
 }
 
@@ -79,14 +96,51 @@ impl Console for StdConsole {
         if !self.interactive {
             return None;
         }
+        // The question's last line is the line editor's prompt; what comes
+        // before it goes to stderr as it is.
+        let (lead, last) = match prompt.rfind('\n') {
+            Some(i) => prompt.split_at(i + 1),
+            None => ("", prompt),
+        };
+        if !lead.is_empty() {
+            self.note(lead);
+        }
+        match ask_line(last) {
+            Ok(answer) => answer,
+            // No line editor (an odd terminal): a plain read still works.
+            Err(_) => read_plain(last),
+        }
+    }
+}
+
+/// Reads an answer with a line editor on the terminal. In its raw mode
+/// Ctrl-C and Ctrl-D arrive as keys and mean "no answer"; a plain read in
+/// cooked mode would let Ctrl-C raise SIGINT instead, which ends the whole
+/// REPL (or, once the REPL catches it to cancel commands, is ignored until
+/// Enter). `/dev/tty` keeps the question off a redirected stdout.
+fn ask_line(prompt: &str) -> rustyline::Result<Option<String>> {
+    use rustyline::error::ReadlineError;
+    let config = rustyline::Config::builder()
+        .behavior(rustyline::Behavior::PreferTerm)
+        .auto_add_history(false)
+        .build();
+    let mut editor = rustyline::DefaultEditor::with_config(config)?;
+    match editor.readline(prompt) {
+        Ok(line) => Ok(Some(line)),
+        Err(ReadlineError::Interrupted | ReadlineError::Eof) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn read_plain(prompt: &str) -> Option<String> {
+    {
         let mut err = std::io::stderr().lock();
         let _ = err.write_all(prompt.as_bytes());
         let _ = err.flush();
-        drop(err);
-        let mut line = String::new();
-        match std::io::stdin().lock().read_line(&mut line) {
-            Ok(0) | Err(_) => None,
-            Ok(_) => Some(line.trim_end_matches(['\n', '\r']).to_string()),
-        }
+    }
+    let mut line = String::new();
+    match std::io::stdin().lock().read_line(&mut line) {
+        Ok(0) | Err(_) => None,
+        Ok(_) => Some(line.trim_end_matches(['\n', '\r']).to_string()),
     }
 }

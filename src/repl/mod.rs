@@ -1,35 +1,336 @@
 //! The REPL: one command per line, `/clerk-backend-api` optional.
+//!
+//! On a terminal, a rustyline editor with history, Tab completion and hints
+//! ([`helper`], [`complete`], [`history`]); with piped stdin, a plain loop
+//! that prints no prompt and no colour, for scripts. Either way each line is
+//! classified ([`slash`]) and commands run through [`App::run`] with the
+//! session's flags as defaults.
 
-use std::io::BufRead;
+mod complete;
+mod helper;
+mod history;
+mod slash;
+
+use std::io::{BufRead, IsTerminal};
+
+use rustyline::error::ReadlineError;
+use rustyline::history::FileHistory;
+use rustyline::{Behavior, ColorMode, CompletionType, Config, Editor};
 
 use crate::app::{App, Status};
-use crate::command::{self, Options};
-use crate::console::StdConsole;
+use crate::command::{self, Command, Options};
+use crate::console::{Console, StdConsole};
+use crate::render;
+use complete::Vocabulary;
+use helper::ReplHelper;
+use slash::Action;
 
-/// Reads commands until end of input. Piped input prints no prompt.
+const PROMPT: &str = "bapi> ";
+
+/// The longest line the REPL takes, in bytes. A command is a few hundred
+/// bytes; a large request body belongs in a file (`-d @body.json`), and the
+/// fuzzy lookups of a phrase grow with its length.
+const MAX_LINE: usize = 64 * 1024;
+
+/// Reads commands until `/exit`, Ctrl-D or the end of piped input.
+/// `defaults` are the flags the REPL was started with.
 pub fn run(
     app: &mut App,
     runtime: &tokio::runtime::Runtime,
     defaults: Options,
     console: &mut StdConsole,
 ) -> Status {
-    let stdin = std::io::stdin();
-    for line in stdin.lock().lines() {
-        let Ok(line) = line else { break };
-        let line = line.trim();
-        let line = line
-            .strip_prefix("/clerk-backend-api")
-            .unwrap_or(line)
-            .trim();
-        if line.is_empty() {
-            continue;
-        }
-        match command::parse_line(line, &defaults) {
-            Ok(cmd) => {
-                runtime.block_on(app.run(cmd, console));
+    let terminal = std::io::stdin().is_terminal();
+    let mut session = Session {
+        app,
+        runtime,
+        defaults,
+        console,
+        vocabulary: None,
+        terminal,
+    };
+    if terminal {
+        return session.interactive();
+    }
+    session.console.as_script(session.defaults.color);
+    session.piped()
+}
+
+/// What the loop does after a line.
+enum Flow {
+    Continue,
+    Exit,
+}
+
+struct Session<'a> {
+    app: &'a mut App,
+    runtime: &'a tokio::runtime::Runtime,
+    defaults: Options,
+    console: &'a mut StdConsole,
+    /// The spec's words, once loaded: at start on a terminal, on first need
+    /// when piped.
+    vocabulary: Option<Vocabulary>,
+    /// On a terminal, Ctrl-C during a command cancels the command.
+    terminal: bool,
+}
+
+impl Session<'_> {
+    fn piped(&mut self) -> Status {
+        let mut buf = Vec::new();
+        let mut number = 0;
+        loop {
+            buf.clear();
+            number += 1;
+            match std::io::stdin().lock().read_until(b'\n', &mut buf) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    self.error(&format!("cannot read the input any further ({e})"));
+                    break;
+                }
             }
-            Err(e) => eprintln!("error: {e}"),
+            let Ok(line) = std::str::from_utf8(&buf) else {
+                self.error(&format!("input line {number} is not UTF-8 text; skipped"));
+                continue;
+            };
+            if self.too_long(line) {
+                continue;
+            }
+            if let Flow::Exit = self.handle(line) {
+                break;
+            }
+        }
+        Status::Ok
+    }
+
+    fn interactive(&mut self) -> Status {
+        let vocabulary = self.load_vocabulary(true);
+        let style = self.console.out_style();
+        let built = Config::builder()
+            .completion_type(CompletionType::List)
+            .auto_add_history(false)
+            .history_ignore_space(true)
+            .history_ignore_dups(true)
+            .and_then(|c| c.max_history_size(1000));
+        let config = match built {
+            Ok(c) => c
+                .color_mode(if style.color {
+                    ColorMode::Enabled
+                } else {
+                    ColorMode::Disabled
+                })
+                // The prompt goes to the terminal even when stdout is
+                // redirected to a file.
+                .behavior(Behavior::PreferTerm)
+                .build(),
+            Err(e) => return self.no_editor(&e),
+        };
+        let mut editor: Editor<ReplHelper, FileHistory> = match Editor::with_config(config) {
+            Ok(e) => e,
+            Err(e) => return self.no_editor(&e),
+        };
+        editor.set_helper(Some(ReplHelper::new(vocabulary, style)));
+        let (mut history, problem) = history::History::open(&mut editor, history::default_path());
+        if let Some(problem) = problem {
+            self.warn(&problem);
+        }
+        loop {
+            match editor.readline(PROMPT) {
+                Ok(text) => {
+                    if self.too_long(&text) {
+                        continue;
+                    }
+                    // A pasted block arrives as one text: one command a line.
+                    for line in text.lines() {
+                        let entry = self.history_entry(line);
+                        if let Some(note) = history.record(&mut editor, &entry) {
+                            let style = self.console.err_style();
+                            self.console.note(&style.dim(&note));
+                        }
+                        if let Flow::Exit = self.handle(line) {
+                            return Status::Ok;
+                        }
+                    }
+                }
+                // Ctrl-C: the line is dropped, the REPL goes on.
+                Err(ReadlineError::Interrupted) => continue,
+                Err(ReadlineError::Eof) => return Status::Ok,
+                Err(e) => {
+                    self.error(&format!("the terminal stopped answering ({e})"));
+                    return Status::Failed;
+                }
+            }
         }
     }
-    Status::Ok
+
+    /// Without a line editor the terminal is read like a pipe.
+    fn no_editor(&mut self, e: &ReadlineError) -> Status {
+        self.warn(&format!(
+            "no line editor on this terminal ({e}); reading plain lines"
+        ));
+        self.piped()
+    }
+
+    /// Loads the spec for completion and the banner; on a terminal, says
+    /// what was loaded or why not.
+    fn load_vocabulary(&mut self, announce: bool) -> Vocabulary {
+        let version = self.defaults.spec_version.clone();
+        let loaded = self
+            .runtime
+            .block_on(self.app.store.load(version.as_deref()));
+        let versions = match &loaded {
+            Ok(_) => self
+                .runtime
+                .block_on(self.app.store.versions())
+                .unwrap_or_default(),
+            Err(_) => Vec::new(),
+        };
+        let vocabulary = Vocabulary::new(loaded.as_deref().ok(), versions);
+        self.vocabulary = Some(vocabulary.clone());
+        if !announce {
+            // The loading's warnings print after the command that needed it.
+            return vocabulary;
+        }
+        let style = self.console.err_style();
+        let name = style.bold(&format!("clerk-backend-api {}", env!("CARGO_PKG_VERSION")));
+        match &loaded {
+            Ok(spec) => self.console.note(&format!(
+                "{name} · Clerk Backend API spec {} ({} endpoints, {} tags)",
+                spec.version,
+                spec.operations.len(),
+                spec.tags.len()
+            )),
+            Err(_) => self.console.note(&name),
+        }
+        for notice in self.app.store.take_notices() {
+            self.warn(&notice);
+        }
+        if let Err(e) = &loaded {
+            self.warn(&format!(
+                "the spec could not be loaded ({e}); Tab completes commands and flags only, \
+                 and each command tries again"
+            ));
+        }
+        let tip = "Type /help for help, `tags` to browse, Tab to complete; /exit or Ctrl-D leaves.";
+        self.console.note(&style.dim(tip));
+        vocabulary
+    }
+
+    /// Refuses a line over [`MAX_LINE`], with a message.
+    fn too_long(&mut self, line: &str) -> bool {
+        if line.len() <= MAX_LINE {
+            return false;
+        }
+        self.error(&format!(
+            "the line is {} KiB long, over the REPL's {} KiB; \
+             put a large request body in a file and pass -d @FILE",
+            line.len() / 1024,
+            MAX_LINE / 1024
+        ));
+        true
+    }
+
+    fn handle(&mut self, line: &str) -> Flow {
+        let action = slash::classify(line, |word| {
+            if self.vocabulary.is_none() {
+                self.load_vocabulary(false);
+            }
+            self.vocabulary
+                .as_ref()
+                .is_some_and(|v| v.is_path_root(word))
+        });
+        match action {
+            Action::Nothing => {}
+            Action::Exit => return Flow::Exit,
+            Action::Help("") => {
+                let text = render::help::text(self.console.out_style(), true);
+                self.console.print(&text);
+            }
+            // `--help` anywhere among the words is the help of those words.
+            Action::Help(words) => self.run_words(&format!("--help {words}")),
+            Action::Run(words) => self.run_words(words),
+            Action::Pick(typed) => self.pick(typed),
+            Action::Unknown { typed, nearest } => {
+                self.error(&slash::unknown_message(typed, nearest));
+            }
+        }
+        Flow::Continue
+    }
+
+    /// What goes into the history for a line: a row number means nothing
+    /// in another session, so the command it opens is kept instead (nothing,
+    /// for a number with no row).
+    fn history_entry(&self, line: &str) -> String {
+        match slash::classify(line, |_| false) {
+            Action::Pick(typed) => self.row(typed).unwrap_or_default(),
+            _ => line.to_string(),
+        }
+    }
+
+    /// Opens row `typed` of the last table.
+    fn pick(&mut self, typed: &str) {
+        let count = self.app.picks.len();
+        match self.row(typed) {
+            Some(words) => {
+                let style = self.console.err_style();
+                self.console.note(&style.dim(&format!("→ {words}")));
+                self.run_words(&words);
+            }
+            None if count == 0 => self.error(&format!(
+                "there is no table to pick row {typed} from; type `tags` to list the tags"
+            )),
+            None => self.error(&format!(
+                "there is no row {typed}; the last table has rows 1 to {count}"
+            )),
+        }
+    }
+
+    /// The command row `typed` (counted from 1) of the last table opens.
+    fn row(&self, typed: &str) -> Option<String> {
+        let n = typed.parse::<usize>().ok()?;
+        self.app.picks.get(n.checked_sub(1)?).cloned()
+    }
+
+    /// Runs the words of one command with this line's flags on top of the
+    /// session's.
+    fn run_words(&mut self, words: &str) {
+        match command::parse_line(words, &self.defaults) {
+            Ok(command) => {
+                self.console.set_color(command.options.color);
+                self.execute(command);
+                self.console.set_color(self.defaults.color);
+            }
+            Err(e) => self.error(&e.to_string()),
+        }
+    }
+
+    fn execute(&mut self, command: Command) {
+        if !self.terminal {
+            self.runtime.block_on(self.app.run(command, self.console));
+            return;
+        }
+        let (app, console) = (&mut *self.app, &mut *self.console);
+        let finished = self.runtime.block_on(async {
+            tokio::select! {
+                _ = app.run(command, console) => true,
+                // A handler that cannot be installed disables this branch.
+                Ok(()) = tokio::signal::ctrl_c() => false,
+            }
+        });
+        if !finished {
+            self.error("the command was cancelled (Ctrl-C)");
+        }
+    }
+
+    fn error(&mut self, message: &str) {
+        let style = self.console.err_style();
+        self.console
+            .note(&format!("{} {message}", style.red("error:")));
+    }
+
+    fn warn(&mut self, message: &str) {
+        let style = self.console.err_style();
+        self.console
+            .note(&format!("{} {message}", style.yellow("warning:")));
+    }
 }
