@@ -5,6 +5,10 @@ use strsim::{jaro_winkler, normalized_levenshtein};
 
 use super::model::{Method, Operation, Spec, Tag};
 
+/// Longer input than this is not compared fuzzily (no tag or path is near
+/// this long, and the comparisons are quadratic).
+const MAX_FUZZY_LEN: usize = 200;
+
 /// An endpoint found from what the user typed, with the path parameters the
 /// typed path bound (`/users/user_123` binds `user_id = user_123`).
 #[derive(Debug, Clone, PartialEq)]
@@ -82,7 +86,9 @@ impl Spec {
         typed: &str,
         n: usize,
     ) -> Vec<&Operation> {
-        let typed_norm = shape(&path_segments(typed));
+        let mut typed_norm = shape(&path_segments(typed));
+        // Edit distance is quadratic: a pasted essay must not stall the REPL.
+        typed_norm.truncate(typed_norm.floor_char_boundary(MAX_FUZZY_LEN));
         let mut scored: Vec<(f64, &Operation)> = self
             .operations
             .iter()
@@ -115,7 +121,7 @@ impl Spec {
     /// misspelling (`organisation`).
     pub fn find_tag(&self, typed: &str) -> TagMatch<'_> {
         let query = squash(typed);
-        if query.is_empty() {
+        if query.is_empty() || query.len() > MAX_FUZZY_LEN {
             return TagMatch::Suggestions(Vec::new());
         }
         let forms = |tag: &Tag| -> Vec<String> {
