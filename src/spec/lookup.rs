@@ -86,9 +86,11 @@ impl Spec {
         typed: &str,
         n: usize,
     ) -> Vec<&Operation> {
-        let mut typed_norm = shape(&path_segments(typed));
         // Edit distance is quadratic: a pasted essay must not stall the REPL.
-        typed_norm.truncate(typed_norm.floor_char_boundary(MAX_FUZZY_LEN));
+        let typed_norm: String = shape(&path_segments(typed))
+            .chars()
+            .take(MAX_FUZZY_LEN)
+            .collect();
         let mut scored: Vec<(f64, &Operation)> = self
             .operations
             .iter()
