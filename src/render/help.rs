@@ -42,6 +42,8 @@ pub fn text(style: Style, repl: bool) -> String {
         out.push_str(
             "\n  /clerk-backend-api WORDS — run a command (the prefix is optional)\n  \
              a number after a table — open that row\n  \
+             Tab — complete commands, tags, methods, paths and flags; → accepts a hint\n  \
+             ↑/↓ — history (lines holding a secret key are never saved)\n  \
              /help — this help    /exit, /quit, Ctrl-D — leave    Ctrl-C — cancel the line\n",
         );
     }
