@@ -1,6 +1,8 @@
 //! The only module that touches the network: Clerk's Backend API, and
 //! GitHub for specs (through [`crate::source::remote`]).
 
+pub mod bapi;
+
 use std::sync::Once;
 use std::time::Duration;
 
