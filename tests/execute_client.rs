@@ -65,15 +65,7 @@ async fn rate_limits_stop_after_three_retries_with_the_limits() {
         .await;
     let Some(cli) = Cli::new() else { return };
     let run = cli
-        .run(&[
-            "POST",
-            "/organizations",
-            "name=Acme",
-            "--admin",
-            "--yes",
-            "--base-url",
-            &uri,
-        ])
+        .send(&["POST", "/organizations", "name=Acme"], &uri)
         .await;
     assert_eq!(run.code, 1, "{run:?}");
     for e in [
@@ -116,15 +108,7 @@ async fn server_errors_are_retried_for_get_but_not_post() {
     assert_eq!(received(&s).await.len(), 3);
     let Some(cli) = Cli::new() else { return };
     let run = cli
-        .run(&[
-            "POST",
-            "/organizations",
-            "name=Acme",
-            "--admin",
-            "--yes",
-            "--base-url",
-            &uri,
-        ])
+        .send(&["POST", "/organizations", "name=Acme"], &uri)
         .await;
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
@@ -398,16 +382,7 @@ async fn results_and_errors_read_well() {
     assert_eq!(run.code, 1);
     assert_eq!(serde_json::from_str::<Value>(&run.stdout).unwrap(), error);
     let Some(cli) = Cli::new() else { return };
-    let run = cli
-        .run(&[
-            "delete",
-            "/v1/users/user_1",
-            "--admin",
-            "--yes",
-            "--base-url",
-            &uri,
-        ])
-        .await;
+    let run = cli.send(&["delete", "/v1/users/user_1"], &uri).await;
     assert_eq!(
         (run.code, run.stdout.trim()),
         (0, "Deleted user_1"),

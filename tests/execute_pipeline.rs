@@ -89,14 +89,7 @@ async fn admin_bypasses_scopes() {
     let Some(cli) = Cli::new() else { return };
     let run = cli
         .scopes("read")
-        .run(&[
-            "DELETE",
-            "/users/user_1",
-            "--admin",
-            "--yes",
-            "--base-url",
-            &uri,
-        ])
+        .send(&["DELETE", "/users/user_1"], &uri)
         .await;
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(received(&s).await.len(), 1);
@@ -125,9 +118,7 @@ async fn delete_warnings_are_specific_and_on_stderr() {
         ),
     ] {
         let Some(cli) = Cli::new() else { return };
-        let run = cli
-            .run(&["DELETE", target, "--admin", "--yes", "--base-url", &uri])
-            .await;
+        let run = cli.send(&["DELETE", target], &uri).await;
         assert_eq!(run.code, 0, "{run:?}");
         for e in expected {
             assert!(run.stderr.contains(e), "{e} missing: {}", run.stderr);
@@ -323,15 +314,7 @@ async fn instance_kind_is_shown_and_production_writes_are_loud() {
     let Some(cli) = Cli::new() else { return };
     let run = cli
         .env("CLERK_SECRET_KEY", LIVE_KEY)
-        .run(&[
-            "POST",
-            "/organizations",
-            "name=Acme",
-            "--admin",
-            "--yes",
-            "--base-url",
-            &uri,
-        ])
+        .send(&["POST", "/organizations", "name=Acme"], &uri)
         .await;
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
@@ -410,16 +393,15 @@ async fn confirmation_hides_secret_fields() {
     let uri = s.uri();
     let Some(cli) = Cli::new() else { return };
     let run = cli
-        .run(&[
-            "POST",
-            "/users",
-            "email_address:=[\"a@b.io\"]",
-            "password=hunter2hunter2",
-            "--admin",
-            "--yes",
-            "--base-url",
+        .send(
+            &[
+                "POST",
+                "/users",
+                "email_address:=[\"a@b.io\"]",
+                "password=hunter2hunter2",
+            ],
             &uri,
-        ])
+        )
         .await;
     assert_eq!(run.code, 0, "{run:?}");
     assert!(

@@ -43,13 +43,13 @@ pub fn build(
                 .to_string(),
         );
     }
-    Ok(Plan {
-        version: spec.version.clone(),
-        steps: vec![step],
-        reason: format!("explicit endpoint {}", op.label()),
-        notes,
-        alternatives: Vec::new(),
-    })
+    let mut plan = Plan::new(
+        &spec.version,
+        vec![step],
+        &format!("explicit endpoint {}", op.label()),
+    );
+    plan.notes = notes;
+    Ok(plan)
 }
 
 /// Whether a step lists with `limit` and `offset` (and `--all` can follow

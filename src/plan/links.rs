@@ -120,11 +120,10 @@ mod tests {
     use serde_json::json;
 
     fn link(slot: Slot, step: usize, pointer: &str, merge: bool) -> Link {
-        Link {
-            slot,
-            step,
-            pointer: pointer.into(),
-            merge,
+        if merge {
+            Link::merged(slot, step, pointer)
+        } else {
+            Link::to(slot, step, pointer)
         }
     }
 

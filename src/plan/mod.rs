@@ -82,6 +82,17 @@ pub struct Link {
 }
 
 impl Plan {
+    /// A plan of `steps` for a spec version, chosen for `reason`.
+    pub fn new(version: &str, steps: Vec<Step>, reason: &str) -> Plan {
+        Plan {
+            version: version.to_string(),
+            steps,
+            reason: reason.to_string(),
+            notes: Vec::new(),
+            alternatives: Vec::new(),
+        }
+    }
+
     /// Whether any step changes state on the server.
     pub fn writes(&self) -> bool {
         self.steps.iter().any(|s| s.method.is_write())
@@ -90,6 +101,26 @@ impl Plan {
     /// The first DELETE step, if any.
     pub fn delete_step(&self) -> Option<&Step> {
         self.steps.iter().find(|s| s.method == Method::Delete)
+    }
+}
+
+impl Link {
+    /// Fills `slot` with the value at `pointer` in step `step`'s response.
+    pub fn to(slot: Slot, step: usize, pointer: &str) -> Link {
+        Link {
+            slot,
+            step,
+            pointer: pointer.to_string(),
+            merge: false,
+        }
+    }
+
+    /// Like [`Link::to`], deep-merging the planned value over the response's.
+    pub fn merged(slot: Slot, step: usize, pointer: &str) -> Link {
+        Link {
+            merge: true,
+            ..Link::to(slot, step, pointer)
+        }
     }
 }
 

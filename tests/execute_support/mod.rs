@@ -14,6 +14,11 @@ use tempfile::TempDir;
 mod common;
 pub use common::spec_dir;
 
+/// The digested real spec of a version.
+pub fn spec(version: &str) -> Option<clerk_backend_api::spec::Spec> {
+    common::spec(version)
+}
+
 /// The secret key the tests use; it must never be shown.
 pub const KEY: &str = "sk_test_executeSECRET0123456789";
 pub const LIVE_KEY: &str = "sk_live_executeSECRET0123456789";
@@ -109,6 +114,14 @@ impl Cli {
     pub fn command(mut self, args: &[&str]) -> (Command, TempDir) {
         self.cmd.args(args);
         (self.cmd, self.cwd)
+    }
+
+    /// Runs a write that is allowed and confirmed: `--admin --yes`, sent to
+    /// the mock server at `uri`.
+    pub async fn send(self, args: &[&str], uri: &str) -> Run {
+        let mut argv = args.to_vec();
+        argv.extend(["--admin", "--yes", "--base-url", uri]);
+        self.run(&argv).await
     }
 
     /// Runs the binary (off the async runtime, so wiremock keeps serving)

@@ -11,19 +11,10 @@ fn org_then_invite() -> Plan {
         "CreateOrganizationInvitation",
     );
     invite.body = Some(json!({"email_address": "b@x.io", "role": "org:admin"}));
-    invite.links.push(Link {
-        slot: Slot::Path("organization_id".into()),
-        step: 0,
-        pointer: "/id".into(),
-        merge: false,
-    });
-    Plan {
-        version: "2026-05-12".into(),
-        steps: vec![create, invite],
-        reason: "test".into(),
-        notes: vec![],
-        alternatives: vec![],
-    }
+    invite
+        .links
+        .push(Link::to(Slot::Path("organization_id".into()), 0, "/id"));
+    Plan::new("2026-05-12", vec![create, invite], "test")
 }
 
 #[test]
@@ -50,19 +41,12 @@ fn curl_merges_metadata_with_jq() {
     let mut write = Step::new(Method::Patch, "/users/{user_id}", "UpdateUser");
     write.path_params.push(("user_id".into(), json!("user_1")));
     write.body = Some(json!({"public_metadata": {"plan": "pro"}}));
-    write.links.push(Link {
-        slot: Slot::Body("/public_metadata".into()),
-        step: 0,
-        pointer: "/public_metadata".into(),
-        merge: true,
-    });
-    let plan = Plan {
-        version: "2025-11-10".into(),
-        steps: vec![read, write],
-        reason: "t".into(),
-        notes: vec![],
-        alternatives: vec![],
-    };
+    write.links.push(Link::merged(
+        Slot::Body("/public_metadata".into()),
+        0,
+        "/public_metadata",
+    ));
+    let plan = Plan::new("2025-11-10", vec![read, write], "t");
     let script = curl(&plan, "https://h/v1");
     assert!(script.contains(
         r#"-d "$(jq -cn --argjson s1 "$STEP1" '{"public_metadata":{"plan":"pro"}} | .public_metadata = (($s1.public_metadata // {}) * .public_metadata)')""#
