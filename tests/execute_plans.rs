@@ -174,6 +174,11 @@ async fn lookup_then_act_on_the_one_user() {
     );
     assert!(view.text.ends_with("Deleted user_7"), "{}", view.text);
     assert!(c.err.contains("IRREVERSIBLE"), "{}", c.err);
+    let note = c
+        .err
+        .find("note: a note for the user")
+        .expect("notes are shown");
+    assert!(note < c.err.find("About to send").unwrap(), "{}", c.err);
     assert_eq!(t.app.memory.last("user"), Some("user_7"));
 }
 

@@ -170,7 +170,11 @@ async fn flow(
             ));
         }
     }
-    // 3. Warnings.
+    // 3. Warnings, after the plan's notes (which metadata type and why...).
+    for note in &plan.notes {
+        let style = console.err_style();
+        console.note(&style.dim(&format!("note: {note}")));
+    }
     warn(console, &verdict.warnings);
     // 4. Confirmation.
     let style = console.err_style();

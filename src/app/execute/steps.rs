@@ -36,9 +36,13 @@ impl Runner<'_> {
             let resolved =
                 links::resolve(step, i, &responses).map_err(|e| AppError::Failed(e.to_string()))?;
             let last = i + 1 == count;
-            if last && self.options.all && is_paginated(self.spec, &resolved) {
-                self.say_done(&done);
-                return paginate::all(self, &resolved).await;
+            if last && self.options.all {
+                if is_paginated(self.spec, &resolved) {
+                    self.say_done(&done);
+                    return paginate::all(self, &resolved).await;
+                }
+                let note = format!("--all ignored: {} is not a paged list", step.label());
+                self.console.note(&note);
             }
             let reply = match self.send(&resolved).await {
                 Ok(r) => r,
