@@ -16,6 +16,7 @@ pub mod client;
 pub mod command;
 pub mod console;
 pub mod memory;
+pub mod pipeline;
 pub mod plan;
 pub mod render;
 pub mod repl;

@@ -1,13 +1,37 @@
 //! Executing requests: an explicit endpoint becomes a plan; every plan
-//! (explicit, fast path or routed) goes through the pipeline, the client and
-//! the renderer here.
+//! (explicit, fast path or routed) goes through the same steps here:
+//!
+//! 1. complete the values it lacks (asked on a terminal, else exit 2);
+//! 2. the pipeline, before ANY request of the plan is sent: the secret key,
+//!    scopes, warnings, confirmation ([`crate::pipeline`]);
+//! 3. send the steps in order, filling links from earlier responses
+//!    ([`steps`]), `--all` following pages ([`paginate`]);
+//! 4. render the result, and remember what the responses show.
+//!
+//! `--dry-run` and `--curl` stop before sending and need no key. The key is
+//! removed from everything shown ([`redact`]).
+
+mod complete;
+mod paginate;
+pub mod redact;
+mod steps;
+
+use std::io::{IsTerminal, Read};
+use std::time::Duration;
+
+use serde_json::Value;
 
 use super::{App, AppError, Status};
+use crate::client::bapi::{Bapi, Config, check_base_url};
 use crate::command::Options;
 use crate::console::Console;
-use crate::plan::Plan;
+use crate::pipeline::confirm::{self, Consent, Question, Shown};
+use crate::pipeline::{self, Env, SecretKey, key};
+use crate::plan::missing::{self, Missing};
+use crate::plan::{Plan, explicit as explicit_plan, items};
 use crate::render::View;
-use crate::spec::{Method, Spec};
+use crate::render::plan::{DryRun, curl, display_body, dry_run_json, dry_run_text, step_url};
+use crate::spec::{Method, Operation, Spec};
 
 /// `METHOD /path items...` without `help`.
 pub async fn explicit(
@@ -19,14 +43,59 @@ pub async fn explicit(
     options: &Options,
     console: &mut dyn Console,
 ) -> Result<(View, Status), AppError> {
-    let _ = (app, spec, method, path, items, options, console);
-    Err(AppError::Failed(
-        "executing requests is not built yet; add `help` to see the endpoint".into(),
-    ))
+    let method = method.unwrap_or(Method::Get);
+    let Some(found) = spec.find_endpoint(method, path) else {
+        return Err(AppError::NotFound(super::missing_endpoint(
+            spec,
+            Some(method),
+            path,
+        )));
+    };
+    let body = request_body(found.op, options, &items, !app.repl)?;
+    let plan = explicit_plan::build(spec, &found, path, &items, body).map_err(AppError::Usage)?;
+    run_plan(app, spec, plan, options, console).await
 }
 
-/// Runs a plan through the pipeline (key, scopes, warnings, confirmation),
-/// sends it, and renders the result. `--dry-run` stops before sending.
+/// The body from `-d '{json}'`, `-d @file.json`, or (one-shot only) stdin
+/// when it is not a terminal, no items were given and the operation takes
+/// a body.
+fn request_body(
+    op: &Operation,
+    options: &Options,
+    items: &[String],
+    one_shot: bool,
+) -> Result<Option<Value>, AppError> {
+    let (text, origin) = match options.data.as_deref() {
+        Some(d) if d.starts_with('@') => {
+            let file = &d[1..];
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| AppError::Usage(format!("cannot read {file} for -d ({e})")))?;
+            (text, file.to_string())
+        }
+        Some(d) => (d.to_string(), "-d".to_string()),
+        None => {
+            let stdin = std::io::stdin();
+            if !one_shot
+                || !items.is_empty()
+                || items::body_schema(op).is_none()
+                || stdin.is_terminal()
+            {
+                return Ok(None);
+            }
+            let mut text = String::new();
+            let _ = stdin.lock().read_to_string(&mut text);
+            if text.trim().is_empty() {
+                return Ok(None);
+            }
+            (text, "the body on stdin".to_string())
+        }
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| AppError::Usage(format!("{origin} is not valid JSON ({e})")))
+}
+
+/// Runs a plan through the pipeline, sends it, and renders the result.
 pub async fn run_plan(
     app: &mut App,
     spec: &Spec,
@@ -34,8 +103,197 @@ pub async fn run_plan(
     options: &Options,
     console: &mut dyn Console,
 ) -> Result<(View, Status), AppError> {
-    let _ = (app, spec, plan, options, console);
-    Err(AppError::Failed(
-        "executing requests is not built yet".into(),
-    ))
+    run_plan_with(app, spec, plan, options, console, &Env::from_process()).await
+}
+
+/// [`run_plan`] with the environment given (tests build their own).
+pub async fn run_plan_with(
+    app: &mut App,
+    spec: &Spec,
+    plan: Plan,
+    options: &Options,
+    console: &mut dyn Console,
+    env: &Env,
+) -> Result<(View, Status), AppError> {
+    let found = key::discover(env);
+    let secret = found.as_ref().ok();
+    let mut guarded = redact::Redacting::new(console, secret);
+    let result = flow(app, spec, plan, options, &mut guarded, env, &found).await;
+    match result {
+        Ok((view, status)) => Ok((redact::view(secret, view), status)),
+        Err(e) => Err(redact::error(secret, e)),
+    }
+}
+
+async fn flow(
+    app: &mut App,
+    spec: &Spec,
+    mut plan: Plan,
+    options: &Options,
+    console: &mut dyn Console,
+    env: &Env,
+    found: &Result<SecretKey, key::KeyError>,
+) -> Result<(View, Status), AppError> {
+    let base_url = options
+        .base_url
+        .clone()
+        .unwrap_or_else(|| spec.server_url.clone());
+    let lacking = missing::find(spec, &plan);
+    if options.dry_run {
+        return Ok(dry_run(
+            spec, &plan, options, env, found, &lacking, &base_url, console,
+        ));
+    }
+    if options.curl {
+        let verdict = pipeline::assess(spec, &plan, env, None);
+        warn(console, &verdict.warnings);
+        return Ok((curl_view(&plan, &base_url, &lacking, console), Status::Ok));
+    }
+    complete::complete(spec, &mut plan, lacking, console)?;
+    // 1. The key.
+    let key = found.as_ref().map_err(|e| AppError::Usage(e.to_string()))?;
+    let base_url = check_base_url(&base_url).map_err(|e| AppError::Usage(e.to_string()))?;
+    // 2. Scopes.
+    let verdict = pipeline::assess(spec, &plan, env, Some(key.instance));
+    if !verdict.scope_ok(options.admin) {
+        let sentence = pipeline::scope_sentence(&plan, &verdict);
+        if !(app.repl && console.interactive()) {
+            return Err(AppError::Usage(sentence));
+        }
+        console.note(&sentence);
+        let answer = console
+            .ask("Rerun with --admin? [y/N] ")
+            .unwrap_or_default();
+        if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+            return Err(AppError::Usage(
+                "not sent: the scopes do not allow it".into(),
+            ));
+        }
+    }
+    // 3. Warnings, after the plan's notes (which metadata type and why...).
+    for note in &plan.notes {
+        let style = console.err_style();
+        console.note(&style.dim(&format!("note: {note}")));
+    }
+    warn(console, &verdict.warnings);
+    // 4. Confirmation.
+    let style = console.err_style();
+    if verdict.write {
+        let requests: Vec<Shown> = plan
+            .steps
+            .iter()
+            .map(|s| Shown {
+                method: s.method,
+                url: step_url(s, &base_url),
+                body: display_body(s),
+            })
+            .collect();
+        let delete_id = plan
+            .delete_step()
+            .and_then(|s| s.path_params.last())
+            .and_then(|(_, v)| v.as_str());
+        let question = Question {
+            requests: &requests,
+            instance: key.instance,
+            delete: verdict.delete,
+            delete_id,
+            yes: options.yes,
+        };
+        match confirm::ask(console, &question) {
+            Consent::Given => {}
+            Consent::Declined => {
+                console.note("Cancelled: nothing was sent.");
+                return Ok((View::default(), Status::Failed));
+            }
+            Consent::NoTerminal => {
+                return Err(AppError::Usage(
+                    "refusing to write without confirmation: there is no terminal to ask on; rerun with --yes if you mean it".into(),
+                ));
+            }
+        }
+    } else {
+        console.note(&style.dim(&format!(
+            "{} instance, key from {}",
+            key.instance.as_str(),
+            key.source
+        )));
+    }
+    let timeout = Duration::from_secs(options.timeout_secs.unwrap_or(30));
+    let backoff = env
+        .get("CLERK_BACKEND_API_RETRY_MS")
+        .and_then(|v| v.trim().parse().ok())
+        .map_or(Duration::from_millis(500), Duration::from_millis);
+    let client = Bapi::new(Config::new(base_url, timeout, backoff), key)
+        .map_err(|e| AppError::Failed(e.to_string()))?;
+    let mut runner = steps::Runner {
+        spec,
+        client: &client,
+        console,
+        memory: &mut app.memory,
+        options,
+        repl: app.repl,
+    };
+    runner.run(&plan).await
+}
+
+/// Warnings go to stderr, so a piped result stays clean.
+fn warn(console: &mut dyn Console, warnings: &[String]) {
+    let style = console.err_style();
+    for w in warnings {
+        let label = if w.starts_with("IRREVERSIBLE") || w.starts_with("PRODUCTION") {
+            style.red("warning:")
+        } else {
+            style.yellow("warning:")
+        };
+        console.note(&format!("{label} {w}"));
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn dry_run(
+    spec: &Spec,
+    plan: &Plan,
+    options: &Options,
+    env: &Env,
+    found: &Result<SecretKey, key::KeyError>,
+    lacking: &[Missing],
+    base_url: &str,
+    console: &mut dyn Console,
+) -> (View, Status) {
+    let instance = found.as_ref().ok().map(|k| k.instance);
+    let verdict = pipeline::assess(spec, plan, env, instance);
+    let d = DryRun {
+        plan,
+        verdict: &verdict,
+        missing: lacking,
+        base_url,
+        admin: options.admin,
+        yes: options.yes,
+        key: match found {
+            Ok(k) => Ok((k.instance, k.source.to_string())),
+            Err(e) => Err(e.to_string()),
+        },
+    };
+    let view = View {
+        text: dry_run_text(&d, console.out_style()).trim_end().to_string(),
+        json: dry_run_json(&d),
+        picks: Vec::new(),
+    };
+    (view, Status::Ok)
+}
+
+fn curl_view(plan: &Plan, base_url: &str, lacking: &[Missing], console: &mut dyn Console) -> View {
+    if !lacking.is_empty() {
+        let names: Vec<&str> = lacking.iter().map(|m| m.name.as_str()).collect();
+        console.note(&format!(
+            "still to fill in by hand: {} (left as {{name}} below)",
+            names.join(", ")
+        ));
+    }
+    let script = curl(plan, base_url);
+    View {
+        text: script.trim_end().to_string(),
+        json: Value::String(script),
+        picks: Vec::new(),
+    }
 }

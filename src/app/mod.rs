@@ -77,8 +77,13 @@ impl App {
         }
         match result {
             Ok((view, status)) => {
+                // A null document means the command already streamed its
+                // output (`--all`) or the response had no body.
                 if json {
-                    console.print(&serde_json::to_string_pretty(&view.json).unwrap_or_default());
+                    if !view.json.is_null() {
+                        console
+                            .print(&serde_json::to_string_pretty(&view.json).unwrap_or_default());
+                    }
                 } else if !view.text.is_empty() {
                     console.print(&view.text);
                 }

@@ -1,6 +1,7 @@
 //! The only module that touches the network: Clerk's Backend API, and
 //! GitHub for specs (through [`crate::source::remote`]).
 
+pub mod bapi;
 pub mod github;
 
 use std::sync::Once;

@@ -8,6 +8,12 @@
 //! up by username, then act on the one user found; read a user's metadata,
 //! then write it back merged (on spec versions without the merging endpoint).
 
+pub mod explicit;
+pub mod items;
+pub mod links;
+pub mod missing;
+pub mod values;
+
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -43,8 +49,12 @@ pub struct Step {
     pub links: Vec<Link>,
     /// What the step does, in a few words ("Look up the user jane@acme.io").
     pub purpose: String,
-    /// For lookups: the response must be a list with exactly one item,
-    /// otherwise the plan stops and says so (and lists several to pick from).
+    /// For lookups: the response (a JSON array, or an object with a `data`
+    /// array) must hold exactly one item, otherwise the plan stops and says
+    /// so. The text completes "No ..." and "More than one ...", e.g.
+    /// `user matches username john_doe`. Several are listed; in the REPL the
+    /// user picks one, and later links read the picked item as the only one
+    /// (`/0/id`, `/data/0/id`).
     pub expect_one: Option<String>,
 }
 
@@ -69,6 +79,49 @@ pub struct Link {
     /// `true`: deep-merge the planned value over the response's value
     /// (existing keys survive); `false`: replace the slot with it.
     pub merge: bool,
+}
+
+impl Plan {
+    /// A plan of `steps` for a spec version, chosen for `reason`.
+    pub fn new(version: &str, steps: Vec<Step>, reason: &str) -> Plan {
+        Plan {
+            version: version.to_string(),
+            steps,
+            reason: reason.to_string(),
+            notes: Vec::new(),
+            alternatives: Vec::new(),
+        }
+    }
+
+    /// Whether any step changes state on the server.
+    pub fn writes(&self) -> bool {
+        self.steps.iter().any(|s| s.method.is_write())
+    }
+
+    /// The first DELETE step, if any.
+    pub fn delete_step(&self) -> Option<&Step> {
+        self.steps.iter().find(|s| s.method == Method::Delete)
+    }
+}
+
+impl Link {
+    /// Fills `slot` with the value at `pointer` in step `step`'s response.
+    pub fn to(slot: Slot, step: usize, pointer: &str) -> Link {
+        Link {
+            slot,
+            step,
+            pointer: pointer.to_string(),
+            merge: false,
+        }
+    }
+
+    /// Like [`Link::to`], deep-merging the planned value over the response's.
+    pub fn merged(slot: Slot, step: usize, pointer: &str) -> Link {
+        Link {
+            merge: true,
+            ..Link::to(slot, step, pointer)
+        }
+    }
 }
 
 impl Step {

@@ -5,6 +5,9 @@
 pub mod browse;
 pub mod detail;
 pub mod help;
+pub mod json;
+pub mod plan;
+pub mod result;
 pub mod style;
 pub mod table;
 

@@ -1,0 +1,365 @@
+//! A response as people read it: a summary by object type (users,
+//! organizations, invitations, deleted objects), lists as aligned tables
+//! with a count and a word on whether more may exist, anything else as
+//! pretty coloured JSON; Clerk errors as one line each.
+
+use jiff::Timestamp;
+use serde_json::Value;
+
+use super::Style;
+use super::json::pretty;
+use super::table::{Table, truncate};
+
+/// The items of a list response: a JSON array, or `{"data": [...],
+/// "total_count": n}`.
+pub fn list_items(body: &Value) -> Option<(&[Value], Option<u64>)> {
+    match body {
+        Value::Array(items) => Some((items, None)),
+        Value::Object(map) => match map.get("data") {
+            Some(Value::Array(items)) => {
+                Some((items, map.get("total_count").and_then(Value::as_u64)))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A successful response body.
+pub fn success(body: &Value, style: Style) -> String {
+    if body.is_null() {
+        return "Done (no content).".into();
+    }
+    if let Some((items, total)) = list_items(body) {
+        let mut out = table(items, style);
+        out.push_str(&count_line(items, total));
+        return out;
+    }
+    if body.get("deleted").and_then(Value::as_bool) == Some(true) {
+        let id = body
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or("the object");
+        return format!("Deleted {id}");
+    }
+    match object(body) {
+        "user" => fields(style, "User", body, &user_fields(body)),
+        "organization" => fields(style, "Organization", body, &org_fields(body)),
+        o if o.ends_with("invitation") => {
+            fields(style, "Invitation", body, &invitation_fields(body))
+        }
+        _ => pretty(body, style),
+    }
+}
+
+fn object(v: &Value) -> &str {
+    v.get("object").and_then(Value::as_str).unwrap_or("")
+}
+
+fn s<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// The user's primary email address, else the first.
+pub fn primary_email(user: &Value) -> String {
+    let primary = s(user, "primary_email_address_id");
+    let emails = user.get("email_addresses").and_then(Value::as_array);
+    let pick = emails.and_then(|list| {
+        list.iter()
+            .find(|e| s(e, "id") == primary && !primary.is_empty())
+            .or_else(|| list.first())
+    });
+    pick.map(|e| s(e, "email_address").to_string())
+        .unwrap_or_default()
+}
+
+fn full_name(v: &Value) -> String {
+    [s(v, "first_name"), s(v, "last_name")]
+        .iter()
+        .filter(|p| !p.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn user_fields(u: &Value) -> Vec<(&'static str, String)> {
+    let mut f = vec![
+        ("email", primary_email(u)),
+        ("username", s(u, "username").to_string()),
+        ("name", full_name(u)),
+        ("created", when(u.get("created_at"), true)),
+        ("last sign-in", when(u.get("last_sign_in_at"), true)),
+    ];
+    f.extend(metadata(u));
+    f
+}
+
+fn org_fields(o: &Value) -> Vec<(&'static str, String)> {
+    let mut f = vec![
+        ("name", s(o, "name").to_string()),
+        ("slug", s(o, "slug").to_string()),
+        ("members", number(o.get("members_count"))),
+        ("created", when(o.get("created_at"), true)),
+    ];
+    f.extend(metadata(o));
+    f
+}
+
+fn invitation_fields(i: &Value) -> Vec<(&'static str, String)> {
+    vec![
+        ("email", s(i, "email_address").to_string()),
+        ("role", s(i, "role").to_string()),
+        ("status", s(i, "status").to_string()),
+        ("created", when(i.get("created_at"), true)),
+    ]
+}
+
+/// Non-empty metadata objects, compact.
+fn metadata(v: &Value) -> Vec<(&'static str, String)> {
+    [
+        ("public metadata", "public_metadata"),
+        ("private metadata", "private_metadata"),
+        ("unsafe metadata", "unsafe_metadata"),
+    ]
+    .into_iter()
+    .filter_map(|(label, key)| match v.get(key) {
+        Some(Value::Object(m)) if !m.is_empty() => {
+            Some((label, Value::Object(m.clone()).to_string()))
+        }
+        _ => None,
+    })
+    .collect()
+}
+
+fn fields(style: Style, kind: &str, v: &Value, rows: &[(&str, String)]) -> String {
+    let mut out = format!("{} {}\n", style.bold(kind), style.cyan(s(v, "id")));
+    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (k, val) in rows {
+        let val = if val.is_empty() {
+            style.dim("-")
+        } else {
+            val.clone()
+        };
+        out.push_str(&format!("  {}  {val}\n", style.dim(&format!("{k:width$}"))));
+    }
+    out
+}
+
+fn number(v: Option<&Value>) -> String {
+    v.filter(|v| v.is_number())
+        .map(Value::to_string)
+        .unwrap_or_default()
+}
+
+/// A Clerk timestamp (Unix milliseconds) as a date; `long` adds the time
+/// and how long ago.
+pub fn when(v: Option<&Value>, long: bool) -> String {
+    let Some(ms) = v.and_then(Value::as_i64) else {
+        return if v.is_some_and(Value::is_null) {
+            "never".into()
+        } else {
+            String::new()
+        };
+    };
+    let Ok(ts) = Timestamp::from_millisecond(ms) else {
+        return ms.to_string();
+    };
+    if !long {
+        return ts.strftime("%Y-%m-%d").to_string();
+    }
+    let ago = Timestamp::now().duration_since(ts).as_secs();
+    let rel = match ago {
+        s if s < 0 => "in the future".to_string(),
+        s if s < 90 => "just now".to_string(),
+        s if s < 90 * 60 => format!("{} minutes ago", s / 60),
+        s if s < 36 * 3600 => format!("{} hours ago", s / 3600),
+        s if s < 60 * 86400 => format!("{} days ago", s / 86400),
+        s if s < 730 * 86400 => format!("{} months ago", s / (30 * 86400)),
+        s => format!("{} years ago", s / (365 * 86400)),
+    };
+    format!("{} ({rel})", ts.strftime("%Y-%m-%d %H:%M UTC"))
+}
+
+/// A list as an aligned table, columns chosen by the items' object type.
+pub fn table(items: &[Value], style: Style) -> String {
+    if items.is_empty() {
+        return String::new();
+    }
+    let (headers, row): (&[&str], Row) = match object(&items[0]) {
+        "user" => (
+            &["id", "email", "username", "name", "created", "last sign-in"],
+            user_row,
+        ),
+        "organization" => (&["id", "name", "slug", "members"], org_row),
+        k if k.ends_with("invitation") => (&["id", "email", "role", "status"], invitation_row),
+        _ => return generic_table(items, style),
+    };
+    let mut t = Table::new(headers.iter().copied());
+    for item in items {
+        t.row(row(item).into_iter().map(|c| truncate(&c, 40)).collect());
+    }
+    t.render(style)
+}
+
+/// The cells of one table row.
+type Row = fn(&Value) -> Vec<String>;
+
+fn user_row(u: &Value) -> Vec<String> {
+    vec![
+        s(u, "id").into(),
+        primary_email(u),
+        s(u, "username").into(),
+        full_name(u),
+        when(u.get("created_at"), false),
+        when(u.get("last_sign_in_at"), false),
+    ]
+}
+
+fn org_row(o: &Value) -> Vec<String> {
+    vec![
+        s(o, "id").into(),
+        s(o, "name").into(),
+        s(o, "slug").into(),
+        number(o.get("members_count")),
+    ]
+}
+
+fn invitation_row(i: &Value) -> Vec<String> {
+    vec![
+        s(i, "id").into(),
+        s(i, "email_address").into(),
+        s(i, "role").into(),
+        s(i, "status").into(),
+    ]
+}
+
+/// Keys that identify an unknown kind of item, most telling first.
+const GENERIC: &[&str] = &[
+    "name",
+    "identifier",
+    "email_address",
+    "slug",
+    "url",
+    "role",
+    "status",
+    "created_at",
+];
+
+fn generic_table(items: &[Value], style: Style) -> String {
+    if !items[0].is_object() {
+        return items.iter().map(|i| format!("  {i}\n")).collect();
+    }
+    let mut cols = vec!["id"];
+    cols.extend(
+        GENERIC
+            .iter()
+            .filter(|k| items[0].get(**k).is_some())
+            .take(4),
+    );
+    let mut t = Table::new(cols.clone());
+    for item in items {
+        t.row(
+            cols.iter()
+                .map(|c| match item.get(*c) {
+                    Some(Value::String(v)) => truncate(v, 40),
+                    Some(v) if *c == "created_at" => when(Some(v), false),
+                    Some(Value::Null) | None => String::new(),
+                    Some(v) => truncate(&v.to_string(), 40),
+                })
+                .collect(),
+        );
+    }
+    t.render(style)
+}
+
+fn count_line(items: &[Value], total: Option<u64>) -> String {
+    let n = items.len();
+    let noun = match object(items.first().unwrap_or(&Value::Null)) {
+        "" => "item",
+        o => o,
+    };
+    let plural = if n == 1 { "" } else { "s" };
+    match total {
+        Some(t) => format!("{n} {noun}{plural} of {t}\n"),
+        None => format!("{n} {noun}{plural}\n"),
+    }
+}
+
+/// Whether a page may not be the last: fewer than the total, or as many
+/// items as the limit asked for.
+pub fn more_may_exist(count: usize, limit: u64, offset: u64, total: Option<u64>) -> bool {
+    match total {
+        Some(t) => offset + (count as u64) < t,
+        None => count as u64 >= limit && limit > 0,
+    }
+}
+
+/// One line about an item: ID and what tells it apart (email, username,
+/// name).
+pub fn brief(item: &Value) -> String {
+    let mut parts = vec![s(item, "id").to_string()];
+    let email = primary_email(item);
+    let extra = [
+        email.as_str(),
+        s(item, "email_address"),
+        s(item, "username"),
+        s(item, "identifier"),
+        s(item, "name"),
+    ];
+    let name = full_name(item);
+    for e in extra.iter().chain(std::iter::once(&name.as_str())) {
+        if !e.is_empty() && !parts.iter().any(|p| p == e) {
+            parts.push((*e).to_string());
+        }
+    }
+    let id = parts.remove(0);
+    if parts.is_empty() {
+        id
+    } else {
+        format!("{id} ({})", parts.join(", "))
+    }
+}
+
+/// An error response: one line per Clerk error with its code, the HTTP
+/// status and the trace ID; other bodies as a short excerpt.
+pub fn error_lines(status: u16, body: &Value) -> Vec<String> {
+    let trace = body
+        .get("clerk_trace_id")
+        .and_then(Value::as_str)
+        .map(|t| format!(", trace {t}"))
+        .unwrap_or_default();
+    let errors = body.get("errors").and_then(Value::as_array);
+    match errors {
+        Some(list) if !list.is_empty() => list
+            .iter()
+            .map(|e| {
+                let message = match s(e, "long_message") {
+                    "" => s(e, "message"),
+                    long => long,
+                };
+                let code = match s(e, "code") {
+                    "" => "error",
+                    c => c,
+                };
+                let param = e
+                    .get("meta")
+                    .and_then(|m| m.get("param_name"))
+                    .and_then(Value::as_str)
+                    .map(|p| format!(" [{p}]"))
+                    .unwrap_or_default();
+                format!("{code}: {message}{param} (HTTP {status}{trace})")
+            })
+            .collect(),
+        _ => {
+            let text = match body {
+                Value::Null => "no body".to_string(),
+                Value::String(t) => t.clone(),
+                other => other.to_string(),
+            };
+            vec![format!("HTTP {status}: {}", truncate(text.trim(), 200))]
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,141 @@
+//! Confirmation and prompts in a real pseudo-terminal (expectrl): the
+//! default answer is No, a DELETE needs `yes` or the ID typed, missing
+//! values are asked for with their type.
+
+mod execute_support;
+
+use std::time::Duration;
+
+use execute_support::{Cli, KEY, assert_no_secret, received};
+use expectrl::process::unix::WaitStatus;
+use expectrl::{Eof, Expect, Session};
+use serde_json::json;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// Runs a command in a pty, answering each expected prompt; returns the
+/// exit code and everything the terminal showed.
+async fn converse(
+    args: Vec<String>,
+    script: Vec<(&'static str, &'static str)>,
+) -> Option<(i32, String)> {
+    let cli = Cli::new()?;
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (cmd, cwd) = cli.command(&argv);
+    let result = tokio::task::spawn_blocking(move || {
+        let mut p = Session::spawn(cmd).expect("spawn in a pty");
+        p.set_expect_timeout(Some(Duration::from_secs(60)));
+        let mut seen = String::new();
+        for (prompt, answer) in script {
+            let cap = p
+                .expect(prompt)
+                .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}\n{seen}"));
+            seen.push_str(&String::from_utf8_lossy(cap.before()));
+            seen.push_str(prompt);
+            p.send_line(answer).expect("answer");
+        }
+        let cap = p.expect(Eof).expect("end of output");
+        seen.push_str(&String::from_utf8_lossy(cap.before()));
+        for m in cap.matches() {
+            seen.push_str(&String::from_utf8_lossy(m));
+        }
+        let code = match p.get_process().wait() {
+            Ok(WaitStatus::Exited(_, code)) => code,
+            other => panic!("{other:?}"),
+        };
+        drop(cwd);
+        (code, seen)
+    })
+    .await
+    .expect("join");
+    assert_no_secret(KEY, &result.1, "terminal");
+    Some(result)
+}
+
+async fn server() -> MockServer {
+    let s = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"object": "user", "id": "user_9"})),
+        )
+        .mount(&s)
+        .await;
+    s
+}
+
+fn args(list: &[&str], uri: &str) -> Vec<String> {
+    let mut v: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+    v.extend(["--admin".into(), "--base-url".into(), uri.to_string()]);
+    v
+}
+
+#[tokio::test]
+async fn the_default_answer_is_no() {
+    let s = server().await;
+    let a = args(&["POST", "/organizations", "name=Acme"], &s.uri());
+    let Some((code, seen)) = converse(a, vec![("Send? [y/N] ", "")]).await else {
+        return;
+    };
+    assert_eq!(code, 1, "{seen}");
+    assert!(
+        seen.contains("About to send on the development instance"),
+        "{seen}"
+    );
+    assert!(
+        seen.contains(&format!("POST {}/organizations", s.uri())),
+        "{seen}"
+    );
+    assert!(seen.contains("\"name\": \"Acme\""), "{seen}");
+    assert!(seen.contains("Cancelled: nothing was sent."), "{seen}");
+    assert!(received(&s).await.is_empty());
+    let a = args(&["POST", "/organizations", "name=Acme"], &s.uri());
+    let Some((code, _)) = converse(a, vec![("Send? [y/N] ", "y")]).await else {
+        return;
+    };
+    assert_eq!(code, 0);
+    assert_eq!(received(&s).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_delete_needs_yes_or_the_id_typed() {
+    let s = server().await;
+    let prompt = "Type `yes` or the ID user_9 to delete, anything else cancels: ";
+    for (answer, sent) in [("y", 0), ("user_8", 0), ("user_9", 1), ("yes", 2)] {
+        let a = args(&["DELETE", "/users/user_9"], &s.uri());
+        let Some((code, seen)) = converse(a, vec![(prompt, answer)]).await else {
+            return;
+        };
+        assert!(seen.contains("IRREVERSIBLE"), "{seen}");
+        let confirmed = answer == "yes" || answer == "user_9";
+        assert_eq!(code, if confirmed { 0 } else { 1 }, "{answer}: {seen}");
+        assert_eq!(received(&s).await.len(), sent, "{answer}: {seen}");
+    }
+}
+
+#[tokio::test]
+async fn missing_values_are_asked_for_with_their_type() {
+    let s = server().await;
+    let a = args(&["GET", "/users/{user_id}"], &s.uri());
+    let Some((code, seen)) = converse(a, vec![("user_id (string): ", "user_9")]).await else {
+        return;
+    };
+    assert_eq!(code, 0, "{seen}");
+    assert!(
+        seen.contains("GET /users/{user_id} needs user_id (path, string): The ID of the user"),
+        "{seen}"
+    );
+    assert!(seen.contains("User user_9"), "{seen}");
+    assert_eq!(received(&s).await[0].url.path(), "/users/user_9");
+    // A wrong type is said and asked again.
+    let a = args(
+        &["POST", "/organizations", "max_allowed_memberships=2"],
+        &s.uri(),
+    );
+    let script = vec![("name (string): ", "Acme"), ("Send? [y/N] ", "y")];
+    let Some((code, _)) = converse(a, script).await else {
+        return;
+    };
+    assert_eq!(code, 0);
+    let body: serde_json::Value = received(&s).await[1].body_json().unwrap();
+    assert_eq!(body, json!({"max_allowed_memberships": 2, "name": "Acme"}));
+}

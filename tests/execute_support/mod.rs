@@ -1,0 +1,205 @@
+//! Helpers for the execute-mode tests: the binary run against a local
+//! wiremock server with a clean environment, a temporary cache and working
+//! directory, and a check on EVERY run that the test key appears in no
+//! captured output and no file the program wrote.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use tempfile::TempDir;
+
+#[path = "../common/mod.rs"]
+mod common;
+pub use common::spec_dir;
+
+/// The digested real spec of a version.
+pub fn spec(version: &str) -> Option<clerk_backend_api::spec::Spec> {
+    common::spec(version)
+}
+
+/// The secret key the tests use; it must never be shown.
+pub const KEY: &str = "sk_test_executeSECRET0123456789";
+pub const LIVE_KEY: &str = "sk_live_executeSECRET0123456789";
+
+/// One cache and data folder for the whole test binary, so the spec is
+/// digested once, and checked for keys after each run.
+fn home() -> &'static Path {
+    static HOME: OnceLock<TempDir> = OnceLock::new();
+    HOME.get_or_init(|| tempfile::tempdir().expect("temp dir"))
+        .path()
+}
+
+pub struct Cli {
+    cmd: Command,
+    stdin: Option<String>,
+    pub cwd: TempDir,
+    secrets: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn all(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+}
+
+impl Cli {
+    /// The binary with the real specs, a clean environment and `KEY`.
+    pub fn new() -> Option<Cli> {
+        let specs = spec_dir()?;
+        let cwd = tempfile::tempdir().expect("temp dir");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_clerk-backend-api"));
+        cmd.current_dir(cwd.path())
+            .env("CLERK_OPENAPI_SPECS_DIR", specs)
+            .env("XDG_CACHE_HOME", home().join("cache"))
+            .env("XDG_DATA_HOME", home().join("data"))
+            .env("HOME", home())
+            .env("NO_COLOR", "1")
+            .env("CLERK_BACKEND_API_RETRY_MS", "5")
+            .env("CLERK_SECRET_KEY", KEY)
+            .env_remove("CLERK_BAPI_SCOPES")
+            .env_remove("CLERK_BACKEND_API_URL")
+            .env_remove("CLICOLOR_FORCE");
+        Some(Cli {
+            cmd,
+            stdin: None,
+            cwd,
+            secrets: vec![KEY.to_string(), LIVE_KEY.to_string()],
+        })
+    }
+
+    pub fn env(mut self, k: &str, v: &str) -> Cli {
+        self.cmd.env(k, v);
+        if v.starts_with("sk_") {
+            self.secrets.push(v.to_string());
+        }
+        self
+    }
+
+    /// Another secret the run must not show (a key in a `.env` file).
+    pub fn secret(mut self, s: &str) -> Cli {
+        self.secrets.push(s.to_string());
+        self
+    }
+
+    pub fn no_key(mut self) -> Cli {
+        self.cmd.env_remove("CLERK_SECRET_KEY");
+        self
+    }
+
+    pub fn scopes(self, s: &str) -> Cli {
+        self.env("CLERK_BAPI_SCOPES", s)
+    }
+
+    pub fn stdin(mut self, text: &str) -> Cli {
+        self.stdin = Some(text.to_string());
+        self
+    }
+
+    pub fn dir(mut self, dir: &Path) -> Cli {
+        self.cmd.current_dir(dir);
+        self
+    }
+
+    /// The command to spawn by hand (a pseudo-terminal, signals), with the
+    /// working directory it needs kept alive.
+    pub fn command(mut self, args: &[&str]) -> (Command, TempDir) {
+        self.cmd.args(args);
+        (self.cmd, self.cwd)
+    }
+
+    /// Runs a write that is allowed and confirmed: `--admin --yes`, sent to
+    /// the mock server at `uri`.
+    pub async fn send(self, args: &[&str], uri: &str) -> Run {
+        let mut argv = args.to_vec();
+        argv.extend(["--admin", "--yes", "--base-url", uri]);
+        self.run(&argv).await
+    }
+
+    /// Runs the binary (off the async runtime, so wiremock keeps serving)
+    /// and asserts that no secret key leaked.
+    pub async fn run(mut self, args: &[&str]) -> Run {
+        self.cmd.args(args);
+        let mut cmd = self.cmd;
+        let stdin = self.stdin;
+        let out = tokio::task::spawn_blocking(move || {
+            cmd.stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+            let mut child = cmd.spawn().expect("binary runs");
+            if let Some(text) = stdin {
+                use std::io::Write;
+                let mut pipe = child.stdin.take().expect("stdin");
+                pipe.write_all(text.as_bytes()).expect("write stdin");
+            }
+            child.wait_with_output().expect("binary finishes")
+        })
+        .await
+        .expect("join");
+        let run = Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        for s in &self.secrets {
+            assert_no_secret(s, &run.all(), "output");
+            assert_no_secret_in_files(s, home());
+            assert_no_secret_in_files(s, self.cwd.path());
+        }
+        run
+    }
+}
+
+pub fn assert_no_secret(secret: &str, text: &str, what: &str) {
+    assert!(
+        !text.contains(secret) && !text.contains(&secret[8..]),
+        "the secret key appeared in the {what}:\n{text}"
+    );
+}
+
+/// Every file under `dir` (history, caches) is free of the secret,
+/// except the `.env` files a test wrote on purpose.
+pub fn assert_no_secret_in_files(secret: &str, dir: &Path) {
+    for path in files(dir) {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with(".env") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
+        assert_no_secret(secret, &text, &path.display().to_string());
+    }
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Requests the mock server has received so far.
+pub async fn received(server: &wiremock::MockServer) -> Vec<wiremock::Request> {
+    server.received_requests().await.unwrap_or_default()
+}
