@@ -76,16 +76,20 @@ impl Table {
     }
 }
 
-/// The first sentence or line of a description, at most `max` characters.
+/// The first sentence of a description's first paragraph, at most `max`
+/// characters. The spec wraps its prose at ~80 columns, so a paragraph's
+/// lines are joined before the sentence is cut.
 pub fn one_line(text: &str, max: usize) -> String {
-    let first = text
+    let paragraph = text
         .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim();
-    let first = match first.find(". ") {
-        Some(i) => &first[..=i],
-        None => first,
+        .map(str::trim)
+        .skip_while(|l| l.is_empty())
+        .take_while(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let first = match paragraph.find(". ") {
+        Some(i) => &paragraph[..=i],
+        None => paragraph.as_str(),
     };
     truncate(first, max)
 }
@@ -146,5 +150,6 @@ mod tests {
             "Returns a list."
         );
         assert_eq!(one_line("abcdef", 4), "abc…");
+        assert_eq!(one_line("\nReturns users that\nhave memberships. More.", 80), "Returns users that have memberships.");
     }
 }
