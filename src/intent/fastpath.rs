@@ -1,0 +1,267 @@
+//! The seed's fast paths as plans: list users (with limit, order and time
+//! filters), get a user (by ID, or looked up by username, email or phone),
+//! update metadata (merged, typed, with the type explained), delete a user,
+//! create an organization, and create one then invite into it. Their steps,
+//! links and notes come from `grammar/fastpaths.txt`; the values from the
+//! request.
+
+use serde_json::{Map, Value, json};
+
+use super::Router;
+use super::doc::Doc;
+use super::entities::Kind;
+use super::fill::{Context, Filled, Lookup, fill};
+use super::grammar::{FastPathSpec, OpRef};
+use super::rules::{Capture, Hit};
+use super::vocab::OpVocab;
+use crate::plan::{Link, Plan, Slot, Step};
+use crate::spec::Method;
+
+/// The fast path an operation chosen by scoring stands for, if any.
+pub fn for_op(r: &Router, v: &OpVocab, doc: &Doc, filled: &Filled) -> Option<&'static str> {
+    let identifies = filled.lookup.is_some()
+        || doc
+            .entities
+            .iter()
+            .any(|e| matches!(e.kind, Kind::Email | Kind::Phone));
+    let reading_one = !doc.has_term("list")
+        && !doc.has_term("count")
+        && !doc.entities.iter().any(|e| e.kind == Kind::Time);
+    match (v.method, v.path.as_str()) {
+        (Method::Get, "/users") if identifies && reading_one => Some("get-user"),
+        (Method::Get, "/users") => Some("list-users"),
+        (Method::Get, "/users/{user_id}") => Some("get-user"),
+        (Method::Patch, "/users/{user_id}/metadata") => Some("update-metadata"),
+        (Method::Patch, "/users/{user_id}")
+            if filled.named == 0 && r.meta.parse(doc, &r.words).is_some() =>
+        {
+            Some("update-metadata")
+        }
+        (Method::Delete, "/users/{user_id}") => Some("delete-user"),
+        (Method::Post, "/organizations")
+            if doc.has_term("invitation") && doc.of_kind(Kind::Email).next().is_some() =>
+        {
+            Some("create-organization-invite")
+        }
+        (Method::Post, "/organizations") => Some("create-organization"),
+        (Method::Post, "/organizations/{organization_id}/invitations") => Some("invite-member"),
+        _ => None,
+    }
+}
+
+fn step(op: &OpRef) -> Step {
+    Step::new(op.method, &op.path, &op.operation_id)
+}
+
+/// A fast path's plan; `None` when the request lacks what it needs (then
+/// the generic plan is used).
+pub fn build(r: &Router, name: &str, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Option<Plan> {
+    let fp = r.grammar.fastpath(name)?;
+    let main = fp.ops.first()?;
+    let mut plan = Plan {
+        version: r.version.clone(),
+        steps: Vec::new(),
+        reason: format!("fast path `{name}`"),
+        notes: Vec::new(),
+        alternatives: Vec::new(),
+    };
+    if let Some(h) = hit {
+        plan.reason = format!(
+            "fast path `{name}`, by rule `{}` (grammar/rules.txt line {})",
+            h.rule.text, h.rule.line
+        );
+    }
+    // Without the merging endpoint, the user is read first: fill that step.
+    let fill_op = match (name, r.has_metadata_merge) {
+        ("update-metadata", false) => fp.read.as_ref()?,
+        _ => main,
+    };
+    let filled = fill(r, r.op(fill_op)?, doc, ctx, None);
+    match name {
+        "list-users" => {
+            let mut s = step(main);
+            s.query = filled.query.clone();
+            s.purpose = "List users".into();
+            if !s.query.iter().any(|(n, _)| n == "order_by")
+                && doc.entities.iter().any(|e| e.kind == Kind::Time)
+            {
+                s.query.push(("order_by".into(), json!("-created_at")));
+            }
+            plan.steps.push(s);
+        }
+        "get-user" | "delete-user" => {
+            let mut s = step(main);
+            s.purpose = if name == "get-user" {
+                "Get the user"
+            } else {
+                "Delete the user"
+            }
+            .into();
+            user_target(r, fp, &filled, &mut plan, s);
+        }
+        "update-metadata" => {
+            let meta = filled
+                .meta
+                .clone()
+                .or_else(|| r.meta.parse(doc, &r.words))?;
+            let field = meta.kind.field();
+            let values = Value::Object(meta.values.clone());
+            plan.notes.push(format!("Writing {field}: {}.", meta.why));
+            plan.notes.extend(r.meta.explanation());
+            if r.has_metadata_merge {
+                let mut s = step(main);
+                s.body = Some(json!({ field: values }));
+                s.purpose = format!("Merge into the user's {field}");
+                plan.notes.push(format!(
+                    "{} deep-merges on the server: keys you do not name are kept; a key set to null is removed.",
+                    main.label()
+                ));
+                user_target(r, fp, &filled, &mut plan, s);
+            } else {
+                let (read, write) = (fp.read.as_ref()?, fp.write.as_ref()?);
+                let mut first = step(read);
+                first.purpose = format!("Read the user's current {field}");
+                user_target(r, fp, &filled, &mut plan, first);
+                let at = plan.steps.len() - 1;
+                let mut s = step(write);
+                s.path_params = plan.steps[at].path_params.clone();
+                s.links = plan.steps[at].links.clone();
+                s.body = Some(json!({ field: values }));
+                s.links.push(Link {
+                    slot: Slot::Body(format!("/{field}")),
+                    step: at,
+                    pointer: format!("/{field}"),
+                    merge: true,
+                });
+                s.purpose = format!("Write the merged {field}");
+                plan.notes.push(format!(
+                    "Spec {} has no merging metadata endpoint: the plan reads the user, merges, then writes, so existing keys are kept.",
+                    r.version
+                ));
+                plan.steps.push(s);
+            }
+        }
+        "create-organization" => {
+            let mut s = step(main);
+            s.body = Some(Value::Object(filled.body.clone()));
+            s.purpose = "Create the organization".into();
+            plan.steps.push(s);
+        }
+        "create-organization-invite" | "invite-member" => {
+            let creating = name == "create-organization-invite";
+            let invite_op = if creating { fp.ops.get(1)? } else { main };
+            let mut org = Step::new(main.method, &main.path, &main.operation_id);
+            if creating {
+                org.body = Some(Value::Object(filled.body.clone()));
+                org.purpose = "Create the organization".into();
+                plan.steps.push(org);
+            }
+            let invite_fill = fill(r, r.op(invite_op)?, doc, ctx, None);
+            let role = role(r, doc, hit).unwrap_or_else(|| {
+                let default = r
+                    .grammar
+                    .roles
+                    .text("default")
+                    .unwrap_or_default()
+                    .to_string();
+                plan.notes
+                    .push(format!("No role given: inviting as {default}."));
+                default
+            });
+            let emails: Vec<String> = doc.of_kind(Kind::Email).map(|(_, e)| e.text()).collect();
+            if emails.is_empty() {
+                return None;
+            }
+            for email in emails {
+                let mut s = step(invite_op);
+                let mut body = Map::new();
+                body.insert("email_address".into(), json!(email));
+                body.insert("role".into(), json!(role));
+                s.body = Some(Value::Object(body));
+                s.purpose = format!("Invite {email} as {role}");
+                if creating {
+                    s.links.push(Link {
+                        slot: Slot::Path("organization_id".into()),
+                        step: 0,
+                        pointer: "/id".into(),
+                        merge: false,
+                    });
+                } else {
+                    s.path_params = invite_fill.path.clone();
+                }
+                plan.steps.push(s);
+            }
+            if !creating {
+                plan.notes.extend(invite_fill.notes.iter().cloned());
+            }
+        }
+        _ => return None,
+    }
+    plan.notes.extend(filled.notes.iter().cloned());
+    plan.notes.extend(fp.notes.iter().cloned());
+    Some(plan)
+}
+
+/// The role a request gives: a role entity, or a plain role word a rule
+/// caught; normalised to `org:...`.
+fn role(r: &Router, doc: &Doc, hit: Option<&Hit>) -> Option<String> {
+    if let Some((_, e)) = doc.of_kind(Kind::Role).next() {
+        return Some(r.ex.normalise_role(&e.text()));
+    }
+    hit.and_then(|h| {
+        h.captures.iter().find_map(|(_, c)| match c {
+            Capture::RoleWord(t) => Some(r.ex.normalise_role(&doc.tokens[*t].lower)),
+            Capture::Entity(_) => None,
+        })
+    })
+}
+
+/// Puts the step that acts on a user into the plan: with the ID when the
+/// request has one, after a lookup when it names the user otherwise.
+fn user_target(r: &Router, fp: &FastPathSpec, filled: &Filled, plan: &mut Plan, mut s: Step) {
+    if let Some(id) = filled.path.iter().find(|(p, _)| p == "user_id") {
+        s.path_params.push(id.clone());
+    } else if let (Some(lookup), Some(op)) = (&filled.lookup, fp.lookup.as_ref().or(r.lookup_op()))
+    {
+        let (find, note) = lookup_step(r, op, lookup, plan.steps.len(), &mut s);
+        plan.steps.push(find);
+        plan.notes.push(note);
+    } else if filled.referred.is_empty() {
+        plan.notes
+            .push("No user given: the user ID will be asked for.".into());
+    }
+    plan.steps.push(s);
+}
+
+/// The list request that finds the one user a request names by email,
+/// phone or username (to be step `at`), the link that gives its ID to
+/// `then`, and a note saying so.
+pub(super) fn lookup_step(
+    r: &Router,
+    op: &OpRef,
+    lookup: &Lookup,
+    at: usize,
+    then: &mut Step,
+) -> (Step, String) {
+    let mut find = step(op);
+    find.query.push((lookup.by.clone(), json!([lookup.value])));
+    find.purpose = format!("Look up the {} {}", r.user_object(), lookup.value);
+    find.expect_one = Some(format!(
+        "{} matches {} {}",
+        r.user_object(),
+        lookup.by,
+        lookup.value
+    ));
+    then.links.push(Link {
+        slot: Slot::Path("user_id".into()),
+        step: at,
+        pointer: "/0/id".into(),
+        merge: false,
+    });
+    let note = format!(
+        "The {} is found by {} first; none or several found stops the plan and says so.",
+        r.user_object(),
+        lookup.by
+    );
+    (find, note)
+}

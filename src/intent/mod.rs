@@ -1,0 +1,382 @@
+//! Natural-language routing: plain English to a [`Plan`], with no language
+//! model and no network. Rules, synonyms and word lists are data in
+//! `grammar/`; the vocabulary of every operation is built from the spec;
+//! this module holds the mechanisms:
+//!
+//! ```text
+//! text -> tokens -> entities (IDs, emails, dates...) -> terms (typos fixed,
+//!   synonyms applied) -> knowledge answer? -> rule? -> every operation scored
+//!   -> best few filled from the request -> fast-path or generic plan
+//! ```
+//!
+//! Routing is pure: the time (for "last 7 days") and the conversation's
+//! memory come in through [`Context`].
+
+mod doc;
+mod entities;
+mod fastpath;
+mod fill;
+pub mod grammar;
+mod knowledge;
+mod lexicon;
+mod metadata;
+mod phrases;
+mod route;
+mod rules;
+mod score;
+pub mod sdk;
+mod time;
+mod tokens;
+mod vocab;
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+
+pub use fill::Context;
+pub use grammar::{Grammar, GrammarError};
+pub use knowledge::Answer;
+pub use route::Routing;
+
+use doc::{Doc, Words};
+use entities::{Entity, Extractor, Kind};
+use grammar::OpRef;
+use lexicon::Lexicon;
+use metadata::MetaWords;
+use vocab::{Field, OpVocab};
+
+use crate::memory::Memory;
+use crate::spec::{JsonKind, Spec};
+
+/// Everything routing needs, built once per spec: the grammar, the lexicon
+/// that knows the spec's words, and each operation's vocabulary.
+#[derive(Debug)]
+pub struct Router {
+    grammar: Grammar,
+    lex: Lexicon,
+    ex: Extractor,
+    words: Words,
+    meta: MetaWords,
+    vocab: Vec<OpVocab>,
+    rules: Vec<rules::Rule>,
+    version: String,
+    /// Whether the spec has `PATCH /users/{user_id}/metadata` (merging).
+    has_metadata_merge: bool,
+    /// `(email|phone|username, GET /users filter)`.
+    lookup_fields: Vec<(String, String)>,
+    /// Every term some operation's path uses: the spec's nouns and actions.
+    path_terms: HashSet<String>,
+    /// The terms of the object types IDs name (`user`, `organization`).
+    object_terms: HashSet<String>,
+}
+
+impl Router {
+    pub fn new(spec: &Spec) -> Result<Router, GrammarError> {
+        let grammar = Grammar::load()?;
+        let mut lex = Lexicon::new(&grammar);
+        let words = Words::new(&grammar.words);
+        let meta = MetaWords::new(&grammar.metadata);
+        let mut known: Vec<String> = words.vocabulary();
+        known.extend(time::TimeWords::new(&grammar.time).vocabulary());
+        known.extend(meta.vocabulary());
+        for table in [&grammar.roles, &grammar.fields] {
+            for e in &table.entries {
+                known.extend(table.list(&e.key));
+            }
+        }
+        for (_, rule) in &grammar.rules {
+            let pattern = rule.split("=>").next().unwrap_or("");
+            known.extend(
+                pattern
+                    .split(['|', ' '])
+                    .map(|w| w.trim_start_matches('=').to_lowercase()),
+            );
+        }
+        for w in known.iter().flat_map(|p| p.split_whitespace()) {
+            lex.know(w);
+        }
+        let vocab = vocab::build(spec, &lex, &words);
+        for v in &vocab {
+            for t in v.weights.keys() {
+                lex.know(t);
+            }
+            for f in &v.fields {
+                f.terms.iter().for_each(|t| lex.know(t));
+            }
+        }
+        for op in &spec.operations {
+            for w in lexicon::words(&format!("{} {}", op.path, op.summary)) {
+                lex.know(&w);
+            }
+        }
+        let names = vocab
+            .iter()
+            .flat_map(|v| v.names.iter().map(|n| (n.clone(), v.label.clone())))
+            .collect();
+        let ex = Extractor::new(&grammar, names);
+        let rules = rules::parse(&grammar, &lex)?;
+        let path_terms = vocab
+            .iter()
+            .flat_map(|v| v.segments.iter().flatten().cloned())
+            .collect();
+        let object_terms = grammar
+            .ids
+            .iter()
+            .flat_map(|p| lex.text_terms(&p.object))
+            .collect();
+        let has_metadata_merge = vocab
+            .iter()
+            .any(|v| v.label == "PATCH /users/{user_id}/metadata");
+        let mut router = Router {
+            grammar,
+            lex,
+            ex,
+            words,
+            meta,
+            vocab,
+            rules,
+            version: spec.version.clone(),
+            has_metadata_merge,
+            lookup_fields: Vec::new(),
+            path_terms,
+            object_terms,
+        };
+        router.lookup_fields = router.find_lookup_fields();
+        Ok(router)
+    }
+
+    /// The router for a spec, built on first use and kept for the process
+    /// (a REPL routes many lines against the same spec).
+    pub fn cached(spec: &Spec) -> Result<Arc<Router>, GrammarError> {
+        static CACHE: Mutex<Vec<(String, usize, Arc<Router>)>> = Mutex::new(Vec::new());
+        let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        let key = (spec.version.clone(), spec.operations.len());
+        if let Some((_, _, r)) = cache.iter().find(|(v, n, _)| (v.clone(), *n) == key) {
+            return Ok(r.clone());
+        }
+        let router = Arc::new(Router::new(spec)?);
+        cache.push((key.0, key.1, router.clone()));
+        Ok(router)
+    }
+
+    /// Routes one request.
+    pub fn route(&self, text: &str, ctx: &Context) -> Routing {
+        route::route(self, text, ctx)
+    }
+
+    /// What in `grammar/` does not fit this router's spec: operations rules,
+    /// fast paths or SDK templates name that the spec lacks, ID parameters
+    /// and fields no operation has. Empty when all is well.
+    pub fn problems(&self, spec: &Spec) -> Vec<String> {
+        let mut out = self.grammar.problems(spec);
+        for rule in &self.rules {
+            if let rules::Target::Op(m, path) = &rule.target
+                && !self.vocab.iter().any(|v| v.method == *m && v.path == *path)
+            {
+                out.push(format!(
+                    "rules.txt line {}: {m} {path} is not in spec {}",
+                    rule.line, spec.version
+                ));
+            }
+        }
+        let names = grammar::field_names(spec);
+        for e in &self.grammar.fields.entries {
+            let lists_fields =
+                !matches!(e.key.as_str(), "true" | "false") && !e.key.starts_with("order.");
+            for f in self
+                .grammar
+                .fields
+                .list(&e.key)
+                .iter()
+                .filter(|_| lists_fields)
+            {
+                if !names.contains(f.as_str()) {
+                    out.push(format!(
+                        "fields.txt {}: no operation has a field `{f}`",
+                        e.key
+                    ));
+                }
+            }
+        }
+        for (field, _) in &self.ex.time.fields {
+            if !names.contains(format!("{field}_after").as_str()) {
+                out.push(format!(
+                    "time.txt field.{field}: no operation has `{field}_after`"
+                ));
+            }
+        }
+        out
+    }
+
+    /// The grammar the router was built from.
+    pub fn grammar(&self) -> &Grammar {
+        &self.grammar
+    }
+
+    fn read(&self, text: &str, now_ms: i64) -> Doc {
+        Doc::read(text, &self.lex, &self.ex, &self.words, now_ms)
+    }
+
+    fn op(&self, r: &OpRef) -> Option<&OpVocab> {
+        self.vocab
+            .iter()
+            .find(|v| v.method == r.method && v.path == r.path)
+    }
+
+    fn lookup_op(&self) -> Option<&OpRef> {
+        self.grammar.fastpath("get-user")?.lookup.as_ref()
+    }
+
+    /// The `GET /users` filters an email, phone or username looks a user up by.
+    fn find_lookup_fields(&self) -> Vec<(String, String)> {
+        let Some(users) = self.lookup_op().and_then(|o| self.op(o)) else {
+            return Vec::new();
+        };
+        ["email", "phone", "username"]
+            .iter()
+            .filter_map(|k| {
+                let field = self
+                    .fields_for_key(k)
+                    .into_iter()
+                    .find(|f| users.field(f).is_some())?;
+                Some((k.to_string(), field))
+            })
+            .collect()
+    }
+
+    fn lookup_fields(&self) -> &[(String, String)] {
+        &self.lookup_fields
+    }
+
+    /// Whether a parameter names a user (so an email can stand for it).
+    fn is_user_param(&self, param: &str) -> bool {
+        self.grammar
+            .ids
+            .iter()
+            .any(|p| p.object == "user" && p.params.first().is_some_and(|f| f == param))
+    }
+
+    /// The object type user IDs name, for messages ("user").
+    fn user_object(&self) -> &str {
+        self.grammar
+            .ids
+            .iter()
+            .find(|p| p.params.first().is_some_and(|f| self.is_user_param(f)))
+            .map_or("", |p| p.object.as_str())
+    }
+
+    /// The ID the conversation last produced for a parameter.
+    fn remembered(&self, param: &str, memory: &Memory) -> Option<(String, String)> {
+        self.grammar
+            .ids
+            .iter()
+            .filter(|p| p.params.iter().any(|x| x == param))
+            .find_map(|p| {
+                memory
+                    .last(&p.object)
+                    .or_else(|| memory.last_with_prefix(&p.prefix))
+                    .map(|id| (id.to_string(), p.object.replace('_', " ")))
+            })
+    }
+
+    fn fields_for_key(&self, key: &str) -> Vec<String> {
+        self.grammar.fields.list(key)
+    }
+
+    /// The fields a bare value of this kind fills, best first.
+    fn fields_for(&self, kind: Kind) -> Vec<String> {
+        let key = match kind {
+            Kind::Email => "email",
+            Kind::Phone => "phone",
+            Kind::Url => "url",
+            Kind::Domain => "domain",
+            Kind::Role => "role",
+            Kind::Quoted => "quoted",
+            Kind::Username => "username",
+            Kind::Number => "number",
+            Kind::Duration => "duration",
+            Kind::Date => "date",
+            _ => return Vec::new(),
+        };
+        self.fields_for_key(key)
+    }
+
+    /// Whether a field takes values of an entity's kind (`grammar/ids.txt`
+    /// for IDs, `grammar/fields.txt` for the rest).
+    fn accepts(&self, field: &str, e: &Entity) -> bool {
+        match e.id {
+            Some(i) => self.grammar.ids[i].params.iter().any(|p| p == field),
+            None => self.fields_for(e.kind).iter().any(|f| f == field),
+        }
+    }
+
+    /// An entity's value as a field wants it: roles prefixed, durations in
+    /// the field's unit.
+    fn value_for(&self, e: &Entity, field: &str) -> Value {
+        match e.kind {
+            Kind::Role => Value::from(self.ex.normalise_role(&e.text())),
+            Kind::Duration => {
+                let s = e.seconds.unwrap_or(0);
+                let n = if field.contains("days") {
+                    (s + 86_399) / 86_400
+                } else if field.contains("minutes") {
+                    (s + 59) / 60
+                } else {
+                    s
+                };
+                Value::from(n)
+            }
+            _ if field == "role" => Value::from(self.ex.normalise_role(&e.text())),
+            _ => e.value.clone(),
+        }
+    }
+
+    /// A value in the shape a field takes: arrays wrap, numbers and
+    /// booleans typed.
+    fn shape(&self, field: &Field, value: Value) -> Value {
+        match (field.kind, value) {
+            (JsonKind::Array, v @ Value::Array(_)) => v,
+            (JsonKind::Array, v) => Value::Array(vec![v]),
+            (JsonKind::String, v @ (Value::Number(_) | Value::Bool(_))) => {
+                Value::from(v.to_string())
+            }
+            (JsonKind::Integer | JsonKind::Number | JsonKind::Boolean, Value::String(s)) => {
+                match entities::typed(&s) {
+                    v @ (Value::Number(_) | Value::Bool(_)) => v,
+                    _ => Value::String(s),
+                }
+            }
+            (_, v) => v,
+        }
+    }
+
+    /// Whether words of the request turn something off ("disable").
+    fn polarity(&self, doc: &Doc) -> bool {
+        let off = self.grammar.fields.list("false");
+        !doc.tokens.iter().any(|t| off.contains(&t.lower))
+    }
+
+    /// The sort the request's words ask for (`order.*` of fields.txt).
+    fn order(&self, doc: &Doc) -> Option<String> {
+        let lower: Vec<&str> = doc.tokens.iter().map(|t| t.lower.as_str()).collect();
+        self.grammar
+            .fields
+            .family("order")
+            .into_iter()
+            .find_map(|(value, phrases)| {
+                phrases
+                    .iter()
+                    .any(|p| {
+                        let parts: Vec<&str> = p.split_whitespace().collect();
+                        lower.windows(parts.len()).any(|w| w == parts.as_slice())
+                    })
+                    .then_some(value)
+            })
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing;
+#[cfg(test)]
+mod tests;
