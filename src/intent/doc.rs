@@ -18,12 +18,16 @@ pub struct Words {
     pub lead: HashSet<String>,
     pub lead_resource: HashSet<String>,
     pub article: HashSet<String>,
+    /// Words after which a free word is a value ("by slug acme").
+    pub value_cue: HashSet<String>,
     pub suffix: HashSet<String>,
     pub question: HashSet<String>,
     /// `(phrase, object)`: `them` is a user, `it` is anything.
     pub refs: Vec<(Vec<String>, Option<String>)>,
     /// `(verb, operation actions that count as it)`.
     pub akin: Vec<(String, Vec<String>)>,
+    /// Operation actions a request with several values of one kind says.
+    pub plural_actions: Vec<String>,
     /// `(class, verbs)`: read, create, update, delete, collection, item, plain.
     pub verbs: Vec<(String, Vec<String>)>,
 }
@@ -51,11 +55,13 @@ impl Words {
             lead: set("lead"),
             lead_resource: set("lead.resource"),
             article: set("article"),
+            value_cue: set("value.cue"),
             suffix: set("suffix"),
             question: set("question"),
             refs,
             akin: table.family("akin"),
             verbs: table.family("verb"),
+            plural_actions: table.list("plural.action"),
         }
     }
 

@@ -109,8 +109,8 @@ pub struct Extractor {
     pub time: TimeWords,
     /// `(role, words)`.
     roles: Vec<(String, Vec<String>)>,
-    role_cues: Vec<String>,
-    role_key_cues: Vec<String>,
+    role_cues: Vec<Vec<String>>,
+    role_key_cues: Vec<Vec<String>>,
     bare_roles: Vec<String>,
     username_cues: Vec<Vec<String>>,
     username_links: Vec<String>,
@@ -118,6 +118,22 @@ pub struct Extractor {
     ids: Vec<String>,
     /// Lower-case `group.name` and operationIds, with the operation label.
     ops: Vec<(String, String)>,
+}
+
+fn phrases(list: Vec<String>) -> Vec<Vec<String>> {
+    list.iter()
+        .map(|p| p.split_whitespace().map(str::to_string).collect())
+        .collect()
+}
+
+/// Whether the words right before token `i` are `phrase`.
+fn preceded_by(tokens: &[Token], i: usize, phrase: &[String]) -> bool {
+    let n = phrase.len();
+    i >= n
+        && tokens[i - n..i]
+            .iter()
+            .zip(phrase)
+            .all(|(t, w)| t.lower == *w)
 }
 
 fn re(pattern: &str) -> Regex {
@@ -150,15 +166,10 @@ impl Extractor {
             short_duration: re(r"^(\d+)(s|m|h|d)$"),
             time: TimeWords::new(&grammar.time),
             roles,
-            role_cues: grammar.roles.list("cue"),
-            role_key_cues: grammar.roles.list("key.cue"),
+            role_cues: phrases(grammar.roles.list("cue")),
+            role_key_cues: phrases(grammar.roles.list("key.cue")),
             bare_roles: grammar.roles.list("bare"),
-            username_cues: grammar
-                .words
-                .list("username")
-                .iter()
-                .map(|p| p.split_whitespace().map(str::to_string).collect())
-                .collect(),
+            username_cues: phrases(grammar.words.list("username")),
             username_links: grammar.words.list("username.link"),
             articles: grammar.words.list("article"),
             ids: grammar.ids.iter().map(|p| p.prefix.clone()).collect(),
@@ -350,27 +361,20 @@ impl Extractor {
     }
 
     /// Entities that depend on the words before them: a role after `as` or
-    /// `role`, a username after `user`, or an unknown snake_case word.
+    /// `with role`, a username after `user`, or an unknown snake_case word.
     fn contextual(&self, tokens: &[Token], i: usize, lex: &Lexicon) -> Option<Entity> {
         let t = &tokens[i];
-        let before = |back: usize| {
-            i.checked_sub(back)
-                .map(|j| tokens[j].lower.as_str())
-                .unwrap_or("")
+        // A cue right before the word, or before one skippable word.
+        let cued = |cues: &[Vec<String>], skippable: &[String]| {
+            let mut ends = vec![i];
+            if i >= 1 && skippable.contains(&tokens[i - 1].lower) {
+                ends.push(i - 1);
+            }
+            ends.iter()
+                .any(|&end| cues.iter().any(|c| preceded_by(tokens, end, c)))
         };
-        let cue_at = |back: usize| {
-            let w = before(back);
-            let article = self.articles.iter().any(|a| a == w);
-            let k = if article { back + 1 } else { back };
-            let cue = before(k);
-            (
-                self.role_cues.iter().any(|c| c == cue),
-                self.role_key_cues.iter().any(|c| c == cue),
-            )
-        };
-        let (role_cue, key_cue) = cue_at(1);
         if let Some(r) = self.role_word(&t.lower) {
-            if role_cue {
+            if cued(&self.role_cues, &self.articles) {
                 return Some(Entity::new(Kind::Role, Value::from(r), i));
             }
             // "who are the admins": a role, but the word still counts.
@@ -385,37 +389,19 @@ impl Extractor {
             && self.key.is_match(&t.text)
             && !t.text.contains('.')
             && !self.number.is_match(&t.text);
-        if key_cue && unknown && handle {
-            return Some(Entity::new(
-                Kind::Role,
-                Value::from(self.normalise_role(&t.text)),
-                i,
-            ));
-        }
         if !(unknown && handle) {
             return None;
         }
-        let cued = (1..=2).any(|k| {
-            self.username_cues.iter().any(|cue| {
-                let n = cue.len();
-                let ends_at = i.checked_sub(k);
-                let between_ok = (1..k).all(|b| self.username_links.iter().any(|l| l == before(b)));
-                ends_at.is_some_and(|end| {
-                    end + 1 >= n
-                        && between_ok
-                        && cue
-                            .iter()
-                            .enumerate()
-                            .all(|(c, w)| tokens[end + 1 - n + c].lower == *w)
-                })
-            })
-        });
-        let snake = t.text.contains('_');
-        if !cued && !snake {
+        if cued(&self.role_key_cues, &self.articles) {
+            let role = self.normalise_role(&t.text);
+            return Some(Entity::new(Kind::Role, Value::from(role), i));
+        }
+        let by_cue = cued(&self.username_cues, &self.username_links);
+        if !by_cue && !t.text.contains('_') {
             return None;
         }
         let mut e = Entity::new(Kind::Username, Value::from(t.text.as_str()), i);
-        if !cued {
+        if !by_cue {
             e.key = Some("weak".into());
         }
         Some(e)

@@ -13,40 +13,70 @@ use super::entities::Kind;
 use super::fill::{Context, Filled, Lookup, fill};
 use super::grammar::{FastPathSpec, OpRef};
 use super::rules::{Capture, Hit};
-use super::vocab::OpVocab;
+use super::vocab::{OpVocab, Place};
 use crate::plan::{Link, Plan, Slot, Step};
 use crate::spec::Method;
 
-/// The fast path an operation chosen by scoring stands for, if any.
-pub fn for_op(r: &Router, v: &OpVocab, doc: &Doc, filled: &Filled) -> Option<&'static str> {
+/// The fast path an operation chosen by scoring stands for, if any: the
+/// one whose first request it is (a multi-step one when the request asks
+/// for the later steps too), the user lookup of a fast path that reads one
+/// user, or the write of the read-merge-write metadata pair.
+pub fn for_op<'g>(r: &'g Router, v: &OpVocab, doc: &Doc, filled: &Filled) -> Option<&'g str> {
+    let is = |op: &OpRef| op.method == v.method && op.path == v.path;
     let identifies = filled.lookup.is_some()
         || doc
             .entities
             .iter()
             .any(|e| matches!(e.kind, Kind::Email | Kind::Phone));
-    let reading_one = !doc.has_term("list")
-        && !doc.has_term("count")
-        && !doc.entities.iter().any(|e| e.kind == Kind::Time);
-    match (v.method, v.path.as_str()) {
-        (Method::Get, "/users") if identifies && reading_one => Some("get-user"),
-        (Method::Get, "/users") => Some("list-users"),
-        (Method::Get, "/users/{user_id}") => Some("get-user"),
-        (Method::Patch, "/users/{user_id}/metadata") => Some("update-metadata"),
-        (Method::Patch, "/users/{user_id}")
-            if filled.named == 0 && r.meta.parse(doc, &r.words).is_some() =>
+    let listing = r.words.verbs("collection").iter().any(|w| doc.has_term(w))
+        || doc
+            .entities
+            .iter()
+            .any(|e| matches!(e.kind, Kind::Time | Kind::Number));
+    // How well each fast path fits: more steps asked for, or a single user
+    // named, beats a plain list.
+    let mut best: Option<(usize, &FastPathSpec)> = None;
+    for fp in &r.grammar.fastpaths {
+        let Some(first) = fp.ops.first() else {
+            continue;
+        };
+        let fit = if is(first) && fp.ops[1..].iter().all(|later| asks_for(r, doc, later)) {
+            fp.ops.len()
+        } else if fp.lookup.as_ref().is_some_and(is)
+            && first.method == Method::Get
+            && identifies
+            && !listing
         {
-            Some("update-metadata")
-        }
-        (Method::Delete, "/users/{user_id}") => Some("delete-user"),
-        (Method::Post, "/organizations")
-            if doc.has_term("invitation") && doc.of_kind(Kind::Email).next().is_some() =>
+            2
+        } else if fp.write.as_ref().is_some_and(is)
+            && filled.named == 0
+            && r.meta.parse(doc, &r.words).is_some()
         {
-            Some("create-organization-invite")
+            1
+        } else {
+            0
+        };
+        if fit > 0 && best.is_none_or(|(b, _)| fit > b) {
+            best = Some((fit, fp));
         }
-        (Method::Post, "/organizations") => Some("create-organization"),
-        (Method::Post, "/organizations/{organization_id}/invitations") => Some("invite-member"),
-        _ => None,
     }
+    best.map(|(_, fp)| fp.name.as_str())
+}
+
+/// Whether a request asks for a later step too: it names that step's thing
+/// ("... and invite") and gives a value one of its required fields takes.
+fn asks_for(r: &Router, doc: &Doc, op: &OpRef) -> bool {
+    let Some(v) = r.op(op) else { return false };
+    let named = v
+        .segments
+        .last()
+        .is_some_and(|s| s.iter().all(|t| doc.has_term(t)));
+    let valued = v
+        .fields
+        .iter()
+        .filter(|f| f.required && f.place != Place::Path)
+        .any(|f| doc.entities.iter().any(|e| r.accepts(&f.name, e)));
+    named && valued
 }
 
 fn step(op: &OpRef) -> Step {
@@ -82,10 +112,17 @@ pub fn build(r: &Router, name: &str, doc: &Doc, ctx: &Context, hit: Option<&Hit>
             let mut s = step(main);
             s.query = filled.query.clone();
             s.purpose = "List users".into();
-            if !s.query.iter().any(|(n, _)| n == "order_by")
-                && doc.entities.iter().any(|e| e.kind == Kind::Time)
+            // Newest first by the timestamp the filter is about.
+            let sort = r.fields_for_key("sort");
+            let filtered = s
+                .query
+                .iter()
+                .find_map(|(n, _)| n.strip_suffix("_after").or(n.strip_suffix("_before")));
+            if let (Some(field), Some(sort)) = (filtered, sort.first())
+                && !s.query.iter().any(|(n, _)| n == sort)
             {
-                s.query.push(("order_by".into(), json!("-created_at")));
+                let order = format!("-{field}");
+                s.query.push((sort.clone(), json!(order)));
             }
             plan.steps.push(s);
         }
@@ -219,7 +256,7 @@ fn role(r: &Router, doc: &Doc, hit: Option<&Hit>) -> Option<String> {
 /// Puts the step that acts on a user into the plan: with the ID when the
 /// request has one, after a lookup when it names the user otherwise.
 fn user_target(r: &Router, fp: &FastPathSpec, filled: &Filled, plan: &mut Plan, mut s: Step) {
-    if let Some(id) = filled.path.iter().find(|(p, _)| p == "user_id") {
+    if let Some(id) = filled.path.iter().find(|(p, _)| r.is_user_param(p)) {
         s.path_params.push(id.clone());
     } else if let (Some(lookup), Some(op)) = (&filled.lookup, fp.lookup.as_ref().or(r.lookup_op()))
     {
@@ -253,7 +290,7 @@ pub(super) fn lookup_step(
         lookup.value
     ));
     then.links.push(Link {
-        slot: Slot::Path("user_id".into()),
+        slot: lookup.slot.clone(),
         step: at,
         pointer: "/0/id".into(),
         merge: false,

@@ -90,6 +90,13 @@ impl MetaWords {
         .collect()
     }
 
+    /// Whether the request talks about metadata (its words, or a JSON
+    /// object or pair written for it).
+    pub fn is_mentioned(&self, doc: &Doc) -> bool {
+        doc.tokens.iter().any(|t| self.word.contains(&t.lower))
+            || doc.entities.iter().any(|e| e.kind == Kind::Json)
+    }
+
     /// The three types, one line each, for the explanation notes.
     pub fn explanation(&self) -> Vec<String> {
         self.explain.iter().map(|(_, v)| v.clone()).collect()
@@ -204,7 +211,12 @@ impl MetaWords {
             let entity = doc.entity_at(v);
             let value = match entity.map(|e| &doc.entities[e]) {
                 Some(e) if matches!(e.kind, Kind::Quoted | Kind::Number) => Some(e.value.clone()),
-                Some(_) => None,
+                // An ID is who it is for, not a value; a word that looks
+                // like a role or an email is the value as typed.
+                Some(e) if matches!(e.kind, Kind::Id | Kind::Time | Kind::Json | Kind::Pair) => {
+                    None
+                }
+                Some(_) => Some(typed(&vt.text)),
                 None => {
                     let val = typed(&vt.text);
                     let plain_word = val.is_string()

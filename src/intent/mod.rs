@@ -233,8 +233,9 @@ impl Router {
         let Some(users) = self.lookup_op().and_then(|o| self.op(o)) else {
             return Vec::new();
         };
-        ["email", "phone", "username"]
+        [Kind::Email, Kind::Phone, Kind::Username]
             .iter()
+            .filter_map(|kind| Self::kind_key(*kind))
             .filter_map(|k| {
                 let field = self
                     .fields_for_key(k)
@@ -284,9 +285,9 @@ impl Router {
         self.grammar.fields.list(key)
     }
 
-    /// The fields a bare value of this kind fills, best first.
-    fn fields_for(&self, kind: Kind) -> Vec<String> {
-        let key = match kind {
+    /// The `grammar/fields.txt` key of an entity kind.
+    fn kind_key(kind: Kind) -> Option<&'static str> {
+        Some(match kind {
             Kind::Email => "email",
             Kind::Phone => "phone",
             Kind::Url => "url",
@@ -297,9 +298,29 @@ impl Router {
             Kind::Number => "number",
             Kind::Duration => "duration",
             Kind::Date => "date",
-            _ => return Vec::new(),
-        };
-        self.fields_for_key(key)
+            _ => return None,
+        })
+    }
+
+    /// The fields a bare value of this kind fills, best first.
+    fn fields_for(&self, kind: Kind) -> Vec<String> {
+        Self::kind_key(kind).map_or_else(Vec::new, |k| self.fields_for_key(k))
+    }
+
+    /// Whether a term is a verb of some class (`verb.*` of words.txt).
+    fn is_verb(&self, term: &str) -> bool {
+        self.words
+            .verbs
+            .iter()
+            .any(|(_, list)| list.iter().any(|w| w == term))
+    }
+
+    /// Whether IDs fill this parameter (`grammar/ids.txt`).
+    fn is_id_param(&self, param: &str) -> bool {
+        self.grammar
+            .ids
+            .iter()
+            .any(|p| p.params.iter().any(|x| x == param))
     }
 
     /// Whether a field takes values of an entity's kind (`grammar/ids.txt`
@@ -360,6 +381,16 @@ impl Router {
     /// The sort the request's words ask for (`order.*` of fields.txt).
     fn order(&self, doc: &Doc) -> Option<String> {
         let lower: Vec<&str> = doc.tokens.iter().map(|t| t.lower.as_str()).collect();
+        self.order_in(&lower)
+    }
+
+    /// The sort some words name ("oldest" -> `+created_at`).
+    fn order_words(&self, text: &str) -> Option<String> {
+        let lower = text.to_lowercase();
+        self.order_in(&lower.split_whitespace().collect::<Vec<_>>())
+    }
+
+    fn order_in(&self, lower: &[&str]) -> Option<String> {
         self.grammar
             .fields
             .family("order")

@@ -1,30 +1,34 @@
 //! Values written in words: a field named in the request and the value
 //! after it ("last name to Nakamura", "with slug acme", "named Export
-//! reports"), and the name a create request gives without saying `named`
-//! ("create organization Acme Corp and invite ...").
+//! reports", "max 25 members"), and the name a create request gives without
+//! saying `named` ("create organization Acme Corp and invite ...").
 
 use serde_json::Value;
 
 use super::doc::{Doc, Words};
-use super::entities::typed;
+use super::entities::{Kind, typed};
 use super::vocab::{Field, OpVocab};
 use crate::spec::JsonKind;
 
-/// Where a field's name was found: the token after it, and whether the whole
-/// name was typed (`email address`) or only its head (`email`).
+/// Where a field's name was found: its first token, the token after it,
+/// and whether the whole name was typed (`email address`, or most of a long
+/// one with a word between: "max 25 members") or only its head (`email`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Mention {
+    pub start: usize,
     pub next: usize,
     pub full: bool,
 }
 
-/// Finds a field's name among the request's terms, consecutively; a
-/// trailing generic word (`address`, `id`, `url`) may be left out.
+/// Finds a field's name among the request's terms: consecutively, or a
+/// head without a trailing generic word (`address`, `id`, `url`), or, for
+/// names of three words or more, all but one in order within a short span.
 pub fn mention(doc: &Doc, field: &Field, words: &Words) -> Option<Mention> {
     let terms = &field.terms;
     if terms.is_empty() {
         return None;
     }
+    let t = &doc.terms;
     let mut heads = vec![(terms.as_slice(), true)];
     let mut n = terms.len();
     while n > 1 && words.suffix.contains(&terms[n - 1]) {
@@ -32,7 +36,6 @@ pub fn mention(doc: &Doc, field: &Field, words: &Words) -> Option<Mention> {
         heads.push((&terms[..n], false));
     }
     for (head, full) in heads {
-        let t = &doc.terms;
         for start in 0..t.len() {
             if start + head.len() > t.len() {
                 break;
@@ -42,15 +45,47 @@ pub fn mention(doc: &Doc, field: &Field, words: &Words) -> Option<Mention> {
                 .zip(&t[start..])
                 .all(|(h, term)| *h == term.text)
             {
-                let last = t[start + head.len() - 1].at;
                 return Some(Mention {
-                    next: last + 1,
+                    start: t[start].at,
+                    next: t[start + head.len() - 1].at + 1,
                     full,
                 });
             }
         }
     }
+    if terms.len() < 3 {
+        return None;
+    }
+    for start in 0..t.len() {
+        if t[start].text != terms[0] {
+            continue;
+        }
+        let (mut found, mut k, mut last) = (1, start + 1, start);
+        for want in &terms[1..] {
+            if let Some(j) = (k..t.len().min(k + 2)).find(|&j| t[j].text == *want) {
+                found += 1;
+                last = j;
+                k = j + 1;
+            }
+        }
+        if found + 1 >= terms.len() && t[last].text == terms[terms.len() - 1] {
+            return Some(Mention {
+                start: t[start].at,
+                next: t[last].at + 1,
+                full: true,
+            });
+        }
+    }
     None
+}
+
+/// Where every field of an operation is named: values stop there.
+pub fn field_starts(doc: &Doc, op: &OpVocab, words: &Words) -> Vec<usize> {
+    op.fields
+        .iter()
+        .filter_map(|f| mention(doc, f, words))
+        .map(|m| m.start)
+        .collect()
 }
 
 /// The value written after a field's name: an entity, a typed word, or a
@@ -60,28 +95,38 @@ pub enum Said {
     Value(Value),
 }
 
-pub fn value_after(
-    doc: &Doc,
-    m: Mention,
-    field: &Field,
-    words: &Words,
-    taken: &dyn Fn(usize) -> bool,
-    op_word: &dyn Fn(&str) -> bool,
-) -> Option<Said> {
+pub struct After<'a> {
+    pub taken: &'a dyn Fn(usize) -> bool,
+    pub own_word: &'a dyn Fn(&str) -> bool,
+    pub stops: &'a [usize],
+}
+
+pub fn value_after(doc: &Doc, m: Mention, field: &Field, words: &Words, a: &After) -> Option<Said> {
+    let numeric = matches!(field.kind, JsonKind::Integer | JsonKind::Number);
+    if numeric && m.full {
+        // "max 25 members": a number inside a loosely named field.
+        let inside = (m.start..m.next).find_map(|k| match typed(&doc.tokens[k].text) {
+            v @ Value::Number(_) => Some(v),
+            _ => None,
+        });
+        if let Some(v) = inside {
+            return Some(Said::Value(v));
+        }
+    }
     // "username of user_2abc to jo", "rename org org_1 to X": link words,
     // values already placed and the operation's own words come between.
     let mut k = m.next;
     for _ in 0..6 {
         let tok = doc.tokens.get(k)?;
         if let Some(e) = doc.entity_at(k) {
-            if !taken(e) {
+            if !(a.taken)(e) {
                 return Some(Said::Entity(e));
             }
             k = doc.entities[e].last + 1;
             continue;
         }
         let mut terms = doc.terms_at(k).peekable();
-        let own = terms.peek().is_some() && terms.all(op_word);
+        let own = terms.peek().is_some() && terms.all(|t| (a.own_word)(t));
         if words.link.contains(&tok.lower) || own {
             k += 1;
             continue;
@@ -101,20 +146,20 @@ pub fn value_after(
             v @ Value::Number(_) => Some(Said::Value(v)),
             _ => None,
         },
-        _ => run(doc, k, words).map(|s| Said::Value(Value::from(s))),
+        _ => run(doc, k, words, a.stops).map(|s| Said::Value(Value::from(s))),
     }
 }
 
-/// Free words from token `k` up to a connector, an entity or the end of a
-/// clause, as typed.
-pub fn run(doc: &Doc, k: usize, words: &Words) -> Option<String> {
+/// Free words from token `k` up to a connector, an entity, the end of a
+/// clause or a `stop` token, as typed.
+pub fn run(doc: &Doc, k: usize, words: &Words, stops: &[usize]) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     for i in k..doc.tokens.len() {
         let t = &doc.tokens[i];
-        if doc.entity_at(i).is_some() || (words.connector.contains(&t.lower) && !parts.is_empty()) {
-            break;
-        }
-        if words.connector.contains(&t.lower) {
+        let ends = doc.entity_at(i).is_some()
+            || words.connector.contains(&t.lower)
+            || (i > k && stops.contains(&i));
+        if ends {
             break;
         }
         parts.push(&t.text);
@@ -134,72 +179,74 @@ pub fn run(doc: &Doc, k: usize, words: &Words) -> Option<String> {
 /// The name a create request gives: after `named`/`called`, else after the
 /// word for the thing being created ("organization Acme Corp"), else after
 /// a closing `for` ("a new org for Gekko & Co"). A quoted value wins.
-pub fn name(doc: &Doc, op: &OpVocab, words: &Words) -> Option<(String, Option<usize>)> {
-    if let Some(e) = doc
-        .entities
-        .iter()
-        .position(|e| e.kind == super::entities::Kind::Quoted)
-    {
+pub fn name(
+    doc: &Doc,
+    op: &OpVocab,
+    words: &Words,
+    used_tokens: &[usize],
+) -> Option<(String, Option<usize>)> {
+    if let Some(e) = doc.entities.iter().position(|e| e.kind == Kind::Quoted) {
         return Some((doc.entities[e].text(), Some(e)));
     }
+    let stops = field_starts(doc, op, words);
     let resource: Vec<&String> = op
         .segments
         .last()
         .map(|s| s.iter().collect())
         .unwrap_or_default();
+    let is_resource = |k: usize| {
+        doc.terms_at(k)
+            .any(|term| resource.contains(&&term.to_string()))
+    };
     let mut after_resource = None;
     for (i, t) in doc.tokens.iter().enumerate() {
         if words.lead.contains(&t.lower)
-            && let Some(n) = run(doc, i + 1, words)
+            && let Some(n) = run(doc, i + 1, words, &stops)
         {
             return Some((n, None));
         }
-        if after_resource.is_none()
-            && doc
-                .terms_at(i)
-                .any(|term| resource.iter().any(|r| *r == term))
-        {
-            after_resource = Some(i);
+        if after_resource.is_none() && is_resource(i) {
+            // Past every word of the thing ("organization role Viewer").
+            let mut k = i;
+            while k + 1 < doc.tokens.len() && is_resource(k + 1) {
+                k += 1;
+            }
+            after_resource = Some(k);
         }
     }
-    if let Some(i) = after_resource {
-        let mut k = i + 1;
-        // "a new org for Gekko & Co", "organization called X".
-        while doc
-            .tokens
-            .get(k)
-            .is_some_and(|t| words.lead_resource.contains(&t.lower))
-        {
-            k += 1;
-        }
-        let unknown = doc
-            .tokens
-            .get(k)
-            .is_some_and(|t| !words.stop.contains(&t.lower));
-        if unknown && let Some(n) = run(doc, k, words) {
-            return Some((n, None));
-        }
+    let mut k = after_resource? + 1;
+    // "a new org for Gekko & Co", "organization called X".
+    while doc
+        .tokens
+        .get(k)
+        .is_some_and(|t| words.lead_resource.contains(&t.lower))
+    {
+        k += 1;
     }
-    None
+    let free = doc.tokens.get(k).is_some_and(|t| {
+        !words.stop.contains(&t.lower) && !used_tokens.contains(&k) && !stops.contains(&k)
+    });
+    if !free {
+        return None;
+    }
+    run(doc, k, words, &stops).map(|n| (n, None))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::intent::doc::Words;
     use crate::intent::grammar::Grammar;
+    use crate::intent::testing::doc;
 
     #[test]
-    fn runs_stop_at_connectors_and_clauses() {
+    fn runs_stop_at_connectors_clauses_and_stops() {
         let g = Grammar::load().unwrap();
         let w = Words::new(&g.words);
-        let doc = crate::intent::testing::doc("new org Wonka Industries, invite charlie@wonka.com");
-        assert_eq!(
-            run(&doc, 2, &w).as_deref(),
-            Some("Wonka Industries,").map(|s| s.trim_end_matches(','))
-        );
-        let doc =
-            crate::intent::testing::doc("create org Bluth Company and invite gob@bluth.company");
-        assert_eq!(run(&doc, 2, &w).as_deref(), Some("Bluth Company"));
+        let d = doc("new org Wonka Industries, invite charlie@wonka.com");
+        assert_eq!(run(&d, 2, &w, &[]).as_deref(), Some("Wonka Industries"));
+        let d = doc("create org Bluth Company and invite gob@bluth.company");
+        assert_eq!(run(&d, 2, &w, &[]).as_deref(), Some("Bluth Company"));
+        let d = doc("create org Umbrella Corp created by user_2abc");
+        assert_eq!(run(&d, 2, &w, &[4]).as_deref(), Some("Umbrella Corp"));
     }
 }

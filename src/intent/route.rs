@@ -168,12 +168,19 @@ fn generic(r: &Router, c: &Candidate) -> Plan {
     let mut main = Step::new(v.method, &v.path, &v.operation_id);
     main.path_params = f.path.clone();
     main.query = f.query.clone();
-    if !f.body.is_empty() {
+    if !f.items.is_empty() {
+        main.body = Some(Value::Array(
+            f.items.iter().cloned().map(Value::Object).collect(),
+        ));
+    } else if !f.body.is_empty() {
         main.body = Some(Value::Object(f.body.clone()));
     }
     main.purpose = v.summary.clone();
     if let (Some(lookup), Some(op)) = (&f.lookup, r.lookup_op()) {
         let (find, note) = fastpath::lookup_step(r, op, lookup, 0, &mut main);
+        if matches!(lookup.slot, crate::plan::Slot::Body(_)) && main.body.is_none() {
+            main.body = Some(Value::Object(serde_json::Map::new()));
+        }
         steps.push(find);
         notes.push(note);
     }

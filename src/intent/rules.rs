@@ -20,6 +20,8 @@ pub enum Item {
         name: String,
         kind: SlotKind,
     },
+    /// `-word` or `-{kind}`: the rule applies only without it, anywhere.
+    Not(Box<Item>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -90,6 +92,11 @@ pub fn parse(grammar: &Grammar, lex: &Lexicon) -> Result<Vec<Rule>, GrammarError
         let (target, assigns) = rest.split_once('|').unwrap_or((rest, ""));
         let mut items = Vec::new();
         for word in pattern.split_whitespace() {
+            let (negated, word) = match word.strip_prefix('-') {
+                Some(rest) if !rest.is_empty() => (true, rest),
+                _ => (false, word),
+            };
+            let before = items.len();
             if let Some(inner) = word.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
                 let (name, kind) = inner.split_once(':').unwrap_or((inner, inner));
                 let kind = match SLOT_KINDS.iter().find(|(n, _)| *n == kind) {
@@ -113,6 +120,9 @@ pub fn parse(grammar: &Grammar, lex: &Lexicon) -> Result<Vec<Rule>, GrammarError
                     return Err(err(line, format!("`{word}` has no words")));
                 }
                 items.push(Item::Words(alts));
+            }
+            if negated && let Some(item) = items.pop().filter(|_| items.len() == before) {
+                items.push(Item::Not(Box::new(item)));
             }
         }
         if items.is_empty() {
@@ -221,6 +231,16 @@ fn matches<'r>(
     let mut captures = Vec::new();
     let mut strength = 0;
     for item in &rule.items {
+        if let Item::Not(inner) = item {
+            let probe = Rule {
+                items: vec![(**inner).clone()],
+                ..rule.clone()
+            };
+            if matches(&probe, events, doc, ex, id_params).is_some() {
+                return None;
+            }
+            continue;
+        }
         let found = (at..events.len()).find_map(|k| match (item, &events[k]) {
             (Item::Words(alts), _) => alts.iter().find_map(|alt| {
                 let fits = alt

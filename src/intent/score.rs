@@ -168,6 +168,18 @@ fn words_score(
             .iter()
             .any(|(verb, acts)| verb == word && v.action.as_ref().is_some_and(|a| acts.contains(a)))
     });
+    // "ban user_1 and user_2" is a bulk ban.
+    let plural = doc.entities.iter().enumerate().any(|(i, e)| {
+        e.hard
+            && doc.entities[i + 1..]
+                .iter()
+                .any(|o| o.kind == e.kind && o.key == e.key && o.kind != Kind::Time)
+    });
+    let akin = akin
+        || plural
+            && v.action
+                .as_ref()
+                .is_some_and(|a| r.words.plural_actions.contains(a));
     if let Some(a) = v.action.as_deref().filter(|a| !query.contains(a) && !akin) {
         add(format!("action `{a}` not said"), -1.5);
     }
@@ -201,6 +213,8 @@ fn words_score(
         (Some(_), Method::Get) => -2.0,
         (Some(_), _) => -4.0,
         (None, Method::Get) => 0.5,
+        // Nothing said destroys anything.
+        (None, Method::Delete) => -3.0,
         (None, _) => 0.0,
     };
     if verb_points != 0.0 {

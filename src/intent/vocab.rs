@@ -17,6 +17,8 @@ pub enum Place {
     Path,
     Query,
     Body,
+    /// A field of each item of an array body (the bulk operations).
+    Item,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -75,12 +77,33 @@ const NAME: f32 = 2.0;
 const OPERATION_ID: f32 = 1.5;
 const TAG: f32 = 1.5;
 const SUMMARY: f32 = 1.0;
+const FIELD: f32 = 0.5;
 
 pub fn build(spec: &Spec, lex: &Lexicon, words: &Words) -> Vec<OpVocab> {
-    spec.operations
+    let mut out: Vec<OpVocab> = spec
+        .operations
         .iter()
         .map(|op| op_vocab(spec, lex, words, op))
-        .collect()
+        .collect();
+    // A path parameter one operation lists the values of has the same
+    // values where another does not say (`template_type`: email, sms).
+    let mut known: HashMap<String, Vec<String>> = HashMap::new();
+    for f in out.iter().flat_map(|v| &v.fields) {
+        if f.place == Place::Path && !f.enums.is_empty() {
+            known
+                .entry(f.name.clone())
+                .or_insert_with(|| f.enums.clone());
+        }
+    }
+    for f in out.iter_mut().flat_map(|v| &mut v.fields) {
+        if f.place == Place::Path
+            && f.enums.is_empty()
+            && let Some(values) = known.get(&f.name)
+        {
+            f.enums = values.clone();
+        }
+    }
+    out
 }
 
 fn op_vocab(spec: &Spec, lex: &Lexicon, words: &Words, op: &Operation) -> OpVocab {
@@ -153,6 +176,10 @@ fn op_vocab(spec: &Spec, lex: &Lexicon, words: &Words, op: &Operation) -> OpVoca
         .next()
         .map(|t| t.text)
         .filter(|a| !words.verbs("plain").contains(a));
+    let fields = fields(spec, lex, op);
+    for f in &fields {
+        add(f.terms.clone(), FIELD);
+    }
     let mut names = vec![op.operation_id.to_lowercase()];
     if let (Some(g), Some(n)) = (&op.group, &op.name_override) {
         names.push(format!("{g}.{n}").to_lowercase());
@@ -168,7 +195,7 @@ fn op_vocab(spec: &Spec, lex: &Lexicon, words: &Words, op: &Operation) -> OpVoca
         weights,
         segments,
         params,
-        fields: fields(spec, lex, op),
+        fields,
         names,
         action,
     }
@@ -207,13 +234,17 @@ fn fields(spec: &Spec, lex: &Lexicon, op: &Operation) -> Vec<Field> {
         });
     }
     if let Some(id) = op.request_body.as_ref().and_then(|b| b.schema) {
+        let (id, place) = match spec.schema(id).kind {
+            crate::spec::SchemaKind::Array(items) => (items, Place::Item),
+            _ => (id, Place::Body),
+        };
         for prop in spec.properties(id) {
             if spec.schema(prop.schema).read_only {
                 continue;
             }
             out.push(Field {
                 name: prop.name.to_string(),
-                place: Place::Body,
+                place,
                 kind: spec.json_kind(prop.schema),
                 item: item_kind(prop.schema),
                 required: prop.required,
