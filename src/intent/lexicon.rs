@@ -29,6 +29,9 @@ pub struct Lexicon {
     known: HashSet<String>,
     /// `known`, bucketed by length for fast correction.
     by_len: HashMap<usize, Vec<String>>,
+    /// Words of the grammar and of the spec's paths and names: a typo
+    /// nearest to one of these and to another word means this one.
+    core: HashSet<String>,
 }
 
 impl Lexicon {
@@ -37,12 +40,12 @@ impl Lexicon {
         for (canonical, alternatives) in &grammar.synonyms {
             let canon: Vec<String> = canonical.split_whitespace().map(stem).collect();
             for word in canonical.split_whitespace() {
-                lex.know(word);
+                lex.know_core(word);
             }
             for alt in alternatives {
                 let words: Vec<String> = alt.split_whitespace().map(stem).collect();
                 for w in alt.split_whitespace() {
-                    lex.know(w);
+                    lex.know_core(w);
                 }
                 if let Some(first) = words.first() {
                     lex.phrases
@@ -56,6 +59,13 @@ impl Lexicon {
             list.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
         }
         lex
+    }
+
+    /// Adds a core word (grammar, paths, operation names).
+    pub fn know_core(&mut self, word: &str) {
+        self.know(word);
+        self.core.insert(word.to_string());
+        self.core.insert(stem(word));
     }
 
     /// Adds a word (and its stem) to the known words.
@@ -81,7 +91,9 @@ impl Lexicon {
         }
         let limit = if n >= 7 { 2 } else { 1 };
         let first = word.chars().next();
-        let mut best: Option<(usize, &str)> = None;
+        // Nearest first; among equals, core words first.
+        let rank = |d: usize, w: &str| (d, usize::from(!self.core.contains(w)));
+        let mut best: Option<((usize, usize), &str)> = None;
         let mut tied = false;
         for len in n.saturating_sub(limit).max(3)..=n + limit {
             for cand in self.by_len.get(&len).into_iter().flatten() {
@@ -92,11 +104,14 @@ impl Lexicon {
                 if d > limit {
                     continue;
                 }
+                let rd = rank(d, cand);
                 match best {
-                    Some((bd, b)) if d == bd && stem(b) != stem(cand) => tied = true,
-                    Some((bd, _)) if d >= bd => {}
+                    Some((bd, b)) if rd == bd && self.canonical(b) != self.canonical(cand) => {
+                        tied = true
+                    }
+                    Some((bd, _)) if rd >= bd => {}
                     _ => {
-                        best = Some((d, cand));
+                        best = Some((rd, cand));
                         tied = false;
                     }
                 }
@@ -106,6 +121,11 @@ impl Lexicon {
             Some((_, w)) if !tied => Some(w.to_string()),
             _ => None,
         }
+    }
+
+    /// What one word means after synonyms and stemming.
+    fn canonical(&self, word: &str) -> Vec<String> {
+        self.terms(&[word.to_string()]).into_iter().map(|t| t.text).collect()
     }
 
     /// Normalises lower-case words: synonyms (longest match first), then

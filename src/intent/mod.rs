@@ -94,10 +94,13 @@ impl Router {
             );
         }
         for w in known.iter().flat_map(|p| p.split_whitespace()) {
-            lex.know(w);
+            lex.know_core(w);
         }
         let vocab = vocab::build(spec, &lex, &words);
         for v in &vocab {
+            for t in v.segments.iter().flatten() {
+                lex.know_core(t);
+            }
             for t in v.weights.keys() {
                 lex.know(t);
             }
@@ -106,7 +109,14 @@ impl Router {
             }
         }
         for op in &spec.operations {
-            for w in lexicon::words(&format!("{} {}", op.path, op.summary)) {
+            let names = [Some(&op.operation_id), op.name_override.as_ref()];
+            for w in lexicon::words(&op.path)
+                .into_iter()
+                .chain(names.into_iter().flatten().flat_map(|n| lexicon::words(n)))
+            {
+                lex.know_core(&w);
+            }
+            for w in lexicon::words(&op.summary) {
                 lex.know(&w);
             }
         }

@@ -125,9 +125,13 @@ pub fn value_after(doc: &Doc, m: Mention, field: &Field, words: &Words, a: &Afte
             k = doc.entities[e].last + 1;
             continue;
         }
-        let mut terms = doc.terms_at(k).peekable();
-        let own = terms.peek().is_some() && terms.all(|t| (a.own_word)(t));
-        if words.link.contains(&tok.lower) || own {
+        let own = |k: usize| {
+            let mut terms = doc.terms_at(k).peekable();
+            terms.peek().is_some() && terms.all(|t| (a.own_word)(t))
+        };
+        // "of the instance to": an article only before the operation's words.
+        let article = words.article.contains(&tok.lower) && own(k + 1);
+        if words.link.contains(&tok.lower) || own(k) || article {
             k += 1;
             continue;
         }
@@ -138,6 +142,9 @@ pub fn value_after(doc: &Doc, m: Mention, field: &Field, words: &Words, a: &Afte
         return None;
     }
     match field.kind {
+        // Objects come as JSON, not words.
+        JsonKind::Object => None,
+        JsonKind::Array if field.item == JsonKind::Object => None,
         JsonKind::Boolean => match typed(&tok.text) {
             Value::Bool(b) => Some(Said::Value(Value::Bool(b))),
             _ => None,

@@ -111,6 +111,12 @@ fn implied_terms(r: &Router, doc: &Doc) -> HashSet<String> {
     for e in &doc.entities {
         match (e.kind, e.id) {
             (Kind::Id, Some(i)) => out.extend(r.lex.text_terms(&r.grammar.ids[i].object)),
+            // "the admins": members with that role.
+            (Kind::Role, _) if !e.hard => {
+                for w in r.grammar.roles.list("implies") {
+                    out.extend(r.lex.text_terms(&w));
+                }
+            }
             // A username stands for the user object of the ID table.
             (Kind::Username, _) => {
                 for p in r

@@ -109,6 +109,10 @@ pub fn named(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
             }
             Some(Said::Value(value)) => sort_value(r, field, value),
             _ if m.full && field.kind == JsonKind::Boolean => Value::Bool(r.polarity(doc)),
+            // A filter whose values are "true"/"false" ("verified domains").
+            _ if m.full && field.enums.iter().any(|e| e == "true") => {
+                Value::from(r.polarity(doc).to_string())
+            }
             _ => continue,
         };
         f.set(field, r.shape(field, value));
@@ -219,7 +223,6 @@ pub fn by_kind(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
         let candidates: Vec<String> = match ent.kind {
             Kind::Id => id_params(r, ent).to_vec(),
             Kind::Pair => vec![ent.key.clone().unwrap_or_default()],
-            Kind::Number if v.method != Method::Get => continue,
             Kind::Username if ent.key.is_some() => continue,
             Kind::Quoted if v.method == Method::Get => continue,
             kind => r.fields_for(kind),
