@@ -256,6 +256,99 @@ fn seed_evals_are_answered() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// The binary, with the real specs and a throwaway cache.
+fn binary(args: &[&str], stdin: &str) -> Option<(String, String, i32)> {
+    let dir = common::spec_dir()?;
+    let cache = tempfile::tempdir().expect("temp dir");
+    let out = assert_cmd::Command::cargo_bin("clerk-backend-api")
+        .expect("binary")
+        .args(args)
+        .env("CLERK_OPENAPI_SPECS_DIR", dir)
+        .env("XDG_CACHE_HOME", cache.path())
+        .env("HOME", cache.path())
+        .env_remove("CLERK_SECRET_KEY")
+        .write_stdin(stdin)
+        .output()
+        .expect("runs");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).to_string();
+    Some((
+        text(&out.stdout),
+        text(&out.stderr),
+        out.status.code().unwrap_or(-1),
+    ))
+}
+
+#[test]
+fn help_after_a_request_explains_the_routing() {
+    let Some((out, _, code)) = binary(&["get", "user", "john_doe", "help"], "") else {
+        return;
+    };
+    assert_eq!(code, 0);
+    assert!(out.contains("resolves to"), "{out}");
+    assert!(out.contains("fast path `get-user`"), "{out}");
+    assert!(out.contains("Look up the user john_doe"), "{out}");
+    assert!(
+        out.contains("Retrieve a user"),
+        "the endpoint detail follows: {out}"
+    );
+}
+
+#[test]
+fn questions_are_answered_and_nothing_matched_suggests() {
+    let Some((out, _, code)) = binary(&["what", "are", "the", "rate", "limits?"], "") else {
+        return;
+    };
+    assert_eq!(code, 0);
+    assert!(out.contains("1,000 requests per 10 seconds"), "{out}");
+    let (out, _, code) = binary(
+        &["--output", "json", "which metadata type should I use?"],
+        "",
+    )
+    .unwrap();
+    assert_eq!(code, 0);
+    let json: Value = serde_json::from_str(&out).expect("JSON on stdout");
+    assert_eq!(json["mode"], "answer");
+    let (out, _, code) = binary(&["xyzzy", "frobnicate"], "").unwrap();
+    assert_eq!(code, 1);
+    assert!(out.contains("Nothing in spec"), "{out}");
+}
+
+#[test]
+fn sdk_code_for_fast_paths_only() {
+    let Some((out, _, code)) = binary(
+        &["--sdk", "create org Acme then invite a@b.co as admin"],
+        "",
+    ) else {
+        return;
+    };
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("clerkClient.organizations.createOrganization({ name: 'Acme' })"),
+        "{out}"
+    );
+    assert!(out.contains("organizationId: org.id"), "{out}");
+    assert!(out.contains("snake_case"), "{out}");
+    let (_, err, code) = binary(&["--sdk", "ban", "user_2abc"], "").unwrap();
+    assert_eq!(code, 2);
+    assert!(err.contains("--curl"), "{err}");
+}
+
+#[test]
+fn repl_offers_near_ties_as_numbered_choices() {
+    let Some((out, _, code)) = binary(&[], "list directories\n") else {
+        return;
+    };
+    assert_eq!(code, 0);
+    assert!(out.contains("Several requests match"), "{out}");
+    assert!(
+        out.contains("1  GET /directories") || out.contains("1  GET /scim_directories"),
+        "{out}"
+    );
+    // A tag name still browses first.
+    let (out, _, _) = binary(&["Users"], "").unwrap();
+    assert!(out.contains("endpoints (spec"), "{out}");
+}
+
 /// A development aid, not a check: `ROUTE='ban user_2abc' cargo test --test
 /// routing explain -- --ignored --nocapture` prints how each `;`-separated
 /// request routes.

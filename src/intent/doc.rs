@@ -2,7 +2,8 @@
 //! terms of the remaining words (typos corrected, synonyms applied), each
 //! term pointing back at its token.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 
 use super::entities::{Entity, Extractor, Kind};
 use super::grammar::Table;
@@ -116,8 +117,26 @@ pub struct Doc {
 
 impl Doc {
     pub fn read(text: &str, lex: &Lexicon, ex: &Extractor, words_: &Words, now_ms: i64) -> Doc {
-        let tokens = tokenize(text);
-        let entities = ex.extract(&tokens, lex, now_ms);
+        let mut tokens = tokenize(text);
+        // The whole request quoted as one shell argument is still a request.
+        if let [only] = tokens.as_slice()
+            && only.quoted
+            && only.text.contains(' ')
+        {
+            tokens = tokenize(&only.text.clone());
+        }
+        // Each word is corrected once, whoever asks.
+        let memo: RefCell<HashMap<String, Option<String>>> = RefCell::default();
+        let correct = |w: &str| -> Option<String> {
+            if let Some(hit) = memo.borrow().get(w) {
+                return hit.clone();
+            }
+            let fixed = lex.correct(w);
+            memo.borrow_mut().insert(w.to_string(), fixed.clone());
+            fixed
+        };
+        let unknown = |w: &str| !lex.is_known(w) && correct(w).is_none();
+        let entities = ex.extract(&tokens, &unknown, now_ms);
         let mut hard = vec![false; tokens.len()];
         for e in entities.iter().filter(|e| e.hard) {
             for h in &mut hard[e.first..=e.last] {
@@ -144,7 +163,7 @@ impl Doc {
                 continue;
             }
             for w in token_words(&t.lower) {
-                let w = lex.correct(&w).unwrap_or(w);
+                let w = correct(&w).unwrap_or(w);
                 run.push(w);
                 owner.push(i);
             }
@@ -152,7 +171,7 @@ impl Doc {
         flush(&mut run, &mut owner, &mut terms);
         let first = tokens.first().map(|t| t.lower.as_str()).unwrap_or("");
         let leading_question = words_.question.contains(first);
-        let question = leading_question || text.trim_end().ends_with('?');
+        let question = leading_question || text.trim().trim_matches('"').trim_end().ends_with('?');
         let mut refs = Vec::new();
         let mut i = 0;
         while i < tokens.len() {

@@ -8,7 +8,6 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::grammar::Grammar;
-use super::lexicon::Lexicon;
 use super::time::{TimeFilter, TimeWords};
 use super::tokens::Token;
 
@@ -199,7 +198,13 @@ impl Extractor {
     }
 
     /// Finds the entities of tokens; marks nothing, returns them in order.
-    pub fn extract(&self, tokens: &[Token], lex: &Lexicon, now_ms: i64) -> Vec<Entity> {
+    /// `unknown` says whether a word is neither known nor a typo of one.
+    pub fn extract(
+        &self,
+        tokens: &[Token],
+        unknown: &dyn Fn(&str) -> bool,
+        now_ms: i64,
+    ) -> Vec<Entity> {
         let lower: Vec<&str> = tokens.iter().map(|t| t.lower.as_str()).collect();
         let mut out: Vec<Entity> = Vec::new();
         let mut i = 0;
@@ -229,7 +234,7 @@ impl Extractor {
                 out.push(e);
                 continue;
             }
-            if let Some(e) = self.contextual(tokens, i, lex) {
+            if let Some(e) = self.contextual(tokens, i, unknown) {
                 out.push(e);
             } else if self.number.is_match(&t.text) {
                 let mut e = Entity::new(Kind::Number, typed(&t.text), i);
@@ -362,7 +367,12 @@ impl Extractor {
 
     /// Entities that depend on the words before them: a role after `as` or
     /// `with role`, a username after `user`, or an unknown snake_case word.
-    fn contextual(&self, tokens: &[Token], i: usize, lex: &Lexicon) -> Option<Entity> {
+    fn contextual(
+        &self,
+        tokens: &[Token],
+        i: usize,
+        unknown: &dyn Fn(&str) -> bool,
+    ) -> Option<Entity> {
         let t = &tokens[i];
         // A cue right before the word, or before one skippable word.
         let cued = |cues: &[Vec<String>], skippable: &[String]| {
@@ -384,7 +394,7 @@ impl Extractor {
                 return Some(e);
             }
         }
-        let unknown = !lex.is_known(&t.lower) && lex.correct(&t.lower).is_none();
+        let unknown = unknown(&t.lower);
         let handle = t.text.len() >= 2
             && self.key.is_match(&t.text)
             && !t.text.contains('.')

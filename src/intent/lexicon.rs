@@ -27,8 +27,9 @@ pub struct Lexicon {
     phrases: HashMap<String, Vec<Phrase>>,
     /// Every word a request may contain on purpose: for typo correction.
     known: HashSet<String>,
-    /// `known`, bucketed by length for fast correction.
-    by_len: HashMap<usize, Vec<String>>,
+    /// `known`, bucketed by length for fast correction, each with the set
+    /// of letters it uses.
+    by_len: HashMap<usize, Vec<(String, u32)>>,
     /// Words of the grammar and of the spec's paths and names: a typo
     /// nearest to one of these and to another word means this one.
     core: HashSet<String>,
@@ -72,7 +73,11 @@ impl Lexicon {
     pub fn know(&mut self, word: &str) {
         for w in [word.to_string(), stem(word)] {
             if w.len() >= 2 && self.known.insert(w.clone()) {
-                self.by_len.entry(w.chars().count()).or_default().push(w);
+                let mask = letters(&w);
+                self.by_len
+                    .entry(w.chars().count())
+                    .or_default()
+                    .push((w, mask));
             }
         }
     }
@@ -91,13 +96,16 @@ impl Lexicon {
         }
         let limit = if n >= 7 { 2 } else { 1 };
         let first = word.chars().next();
+        let mask = letters(word);
         // Nearest first; among equals, core words first.
         let rank = |d: usize, w: &str| (d, usize::from(!self.core.contains(w)));
         let mut best: Option<((usize, usize), &str)> = None;
         let mut tied = false;
         for len in n.saturating_sub(limit).max(3)..=n + limit {
-            for cand in self.by_len.get(&len).into_iter().flatten() {
-                if n <= 5 && cand.chars().next() != first {
+            for (cand, cand_mask) in self.by_len.get(&len).into_iter().flatten() {
+                // Each edit changes at most two letters of the letter set.
+                let differ = (mask ^ cand_mask).count_ones() as usize;
+                if differ > 2 * limit || (n <= 5 && cand.chars().next() != first) {
                     continue;
                 }
                 let d = osa_distance(word, cand);
@@ -125,7 +133,10 @@ impl Lexicon {
 
     /// What one word means after synonyms and stemming.
     fn canonical(&self, word: &str) -> Vec<String> {
-        self.terms(&[word.to_string()]).into_iter().map(|t| t.text).collect()
+        self.terms(&[word.to_string()])
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
     }
 
     /// Normalises lower-case words: synonyms (longest match first), then
@@ -223,6 +234,13 @@ pub fn camel_words(s: &str) -> Vec<String> {
     }
     out.retain(|w| !w.is_empty());
     out
+}
+
+/// The set of ASCII letters a word uses, as bits.
+fn letters(word: &str) -> u32 {
+    word.bytes()
+        .filter(u8::is_ascii_lowercase)
+        .fold(0, |m, b| m | 1 << (b - b'a'))
 }
 
 /// A light English plural stemmer: `entries` -> `entry`, `addresses` ->

@@ -17,6 +17,7 @@ mod entities;
 mod fastpath;
 mod fill;
 pub mod grammar;
+mod index;
 mod knowledge;
 mod lexicon;
 mod metadata;
@@ -29,7 +30,7 @@ mod time;
 mod tokens;
 mod vocab;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
@@ -67,8 +68,15 @@ pub struct Router {
     lookup_fields: Vec<(String, String)>,
     /// Every term some operation's path uses: the spec's nouns and actions.
     path_terms: HashSet<String>,
+    /// The vocabulary by term number, for scoring.
+    index: index::Index,
     /// The terms of the object types IDs name (`user`, `organization`).
     object_terms: HashSet<String>,
+    /// The lists of `grammar/fields.txt` by key, and its sorts.
+    field_lists: HashMap<String, Vec<String>>,
+    orders: Vec<(String, Vec<Vec<String>>)>,
+    /// What a bare role word is about (`membership`).
+    role_implies: Vec<String>,
 }
 
 impl Router {
@@ -130,6 +138,12 @@ impl Router {
             .iter()
             .flat_map(|v| v.segments.iter().flatten().cloned())
             .collect();
+        let extra: Vec<String> = grammar
+            .ids
+            .iter()
+            .flat_map(|p| p.params.iter().cloned().chain(lex.text_terms(&p.object)))
+            .collect();
+        let index = index::Index::build(&vocab, &words.stop, extra.iter().map(String::as_str));
         let object_terms = grammar
             .ids
             .iter()
@@ -138,6 +152,30 @@ impl Router {
         let has_metadata_merge = vocab
             .iter()
             .any(|v| v.label == "PATCH /users/{user_id}/metadata");
+        let field_lists = grammar
+            .fields
+            .entries
+            .iter()
+            .map(|e| (e.key.clone(), grammar.fields.list(&e.key)))
+            .collect();
+        let orders = grammar
+            .fields
+            .family("order")
+            .into_iter()
+            .map(|(value, list)| {
+                let phrases = list
+                    .iter()
+                    .map(|p| p.split_whitespace().map(str::to_string).collect())
+                    .collect();
+                (value, phrases)
+            })
+            .collect();
+        let role_implies = grammar
+            .roles
+            .list("implies")
+            .iter()
+            .flat_map(|w| lex.text_terms(w))
+            .collect();
         let mut router = Router {
             grammar,
             lex,
@@ -150,7 +188,11 @@ impl Router {
             has_metadata_merge,
             lookup_fields: Vec::new(),
             path_terms,
+            index,
             object_terms,
+            field_lists,
+            orders,
+            role_implies,
         };
         router.lookup_fields = router.find_lookup_fields();
         Ok(router)
@@ -249,9 +291,9 @@ impl Router {
             .filter_map(|k| {
                 let field = self
                     .fields_for_key(k)
-                    .into_iter()
+                    .iter()
                     .find(|f| users.field(f).is_some())?;
-                Some((k.to_string(), field))
+                Some((k.to_string(), field.clone()))
             })
             .collect()
     }
@@ -291,8 +333,8 @@ impl Router {
             })
     }
 
-    fn fields_for_key(&self, key: &str) -> Vec<String> {
-        self.grammar.fields.list(key)
+    fn fields_for_key(&self, key: &str) -> &[String] {
+        self.field_lists.get(key).map_or(&[], Vec::as_slice)
     }
 
     /// The `grammar/fields.txt` key of an entity kind.
@@ -313,8 +355,8 @@ impl Router {
     }
 
     /// The fields a bare value of this kind fills, best first.
-    fn fields_for(&self, kind: Kind) -> Vec<String> {
-        Self::kind_key(kind).map_or_else(Vec::new, |k| self.fields_for_key(k))
+    fn fields_for(&self, kind: Kind) -> &[String] {
+        Self::kind_key(kind).map_or(&[], |k| self.fields_for_key(k))
     }
 
     /// Whether a term is a verb of some class (`verb.*` of words.txt).
@@ -401,19 +443,16 @@ impl Router {
     }
 
     fn order_in(&self, lower: &[&str]) -> Option<String> {
-        self.grammar
-            .fields
-            .family("order")
-            .into_iter()
-            .find_map(|(value, phrases)| {
-                phrases
-                    .iter()
-                    .any(|p| {
-                        let parts: Vec<&str> = p.split_whitespace().collect();
-                        lower.windows(parts.len()).any(|w| w == parts.as_slice())
-                    })
-                    .then_some(value)
-            })
+        self.orders.iter().find_map(|(value, phrases)| {
+            phrases
+                .iter()
+                .any(|p| {
+                    lower
+                        .windows(p.len())
+                        .any(|w| w.iter().zip(p).all(|(a, b)| a == b))
+                })
+                .then(|| value.clone())
+        })
     }
 }
 

@@ -10,7 +10,6 @@ use super::doc::Doc;
 use super::entities::Kind;
 use super::fill::{Context, Filled, fill};
 use super::rules::{Hit, Target};
-use super::vocab::OpVocab;
 use crate::spec::Method;
 
 /// How many operations are filled after the first, words-only pass.
@@ -53,48 +52,117 @@ fn verb(r: &Router, term: &str) -> Option<Verb> {
 
 /// Ranks every operation, best first.
 pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Candidate> {
+    let terms = &r.index.terms;
     let stop = &r.words.stop;
-    let mut query: Vec<&str> = Vec::new();
+    // Words no operation uses cannot move any score: only numbered terms.
+    let mut query: Vec<u32> = Vec::new();
     for t in &doc.terms {
-        let word = t.text.as_str();
-        if !stop.contains(word)
-            && !word.chars().all(|c| c.is_ascii_digit())
-            && !query.contains(&word)
+        if let Some(id) = terms.get(&t.text).filter(|_| !stop.contains(&t.text))
+            && !query.contains(&id)
         {
-            query.push(word);
+            query.push(id);
         }
     }
+    let stands_for: Vec<u32> = implied_terms(r, doc)
+        .iter()
+        .filter_map(|t| terms.get(t))
+        .collect();
+    let implied = stands_for
+        .iter()
+        .copied()
+        .filter(|id| !query.contains(id))
+        .collect();
     let said = doc
         .terms
         .iter()
         .find_map(|t| verb(r, &t.text).map(|v| (v, t.text.as_str())));
-    let implied = implied_terms(r, doc);
-    let mut first: Vec<(usize, f32, Why)> = r
-        .vocab
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let (score, why) = words_score(r, v, doc, &query, &implied, said, hit);
-            (i, score, why)
+    // "delete a session": revoking is how sessions go away; "ban user_1
+    // and user_2" is a bulk ban.
+    let mut akin: Vec<u32> = Vec::new();
+    if let Some((_, word)) = said {
+        for (verb, actions) in &r.words.akin {
+            if verb == word {
+                akin.extend(actions.iter().filter_map(|a| terms.get(a)));
+            }
+        }
+    }
+    let plural = doc.entities.iter().enumerate().any(|(i, e)| {
+        e.hard
+            && doc.entities[i + 1..]
+                .iter()
+                .any(|o| o.kind == e.kind && o.key == e.key && o.kind != Kind::Time)
+    });
+    if plural {
+        akin.extend(r.words.plural_actions.iter().filter_map(|a| terms.get(a)));
+    }
+    let request = Request {
+        query,
+        implied,
+        stands_for,
+        said: said.map(|(v, word)| (v, terms.get(word))),
+        akin,
+        id_params: doc
+            .entities
+            .iter()
+            .filter_map(|e| e.id)
+            .map(|i| {
+                r.grammar.ids[i]
+                    .params
+                    .iter()
+                    .filter_map(|p| terms.get(p))
+                    .collect()
+            })
+            .collect(),
+        hit_op: hit.and_then(|h| match &h.rule.target {
+            Target::Op(m, path) => r
+                .vocab
+                .iter()
+                .position(|v| v.method == *m && v.path == *path),
+            Target::FastPath(_) => None,
+        }),
+        hit,
+        named: doc
+            .entities
+            .iter()
+            .filter(|e| e.kind == Kind::Op)
+            .filter_map(|e| {
+                r.vocab
+                    .iter()
+                    .position(|v| e.value.as_str() == Some(v.label.as_str()))
+            })
+            .collect(),
+    };
+    // Words only first, for every operation, without building explanations.
+    let mut first: Vec<(usize, f32)> = (0..r.vocab.len())
+        .map(|i| {
+            let mut tally = Tally {
+                total: 0.0,
+                why: None,
+            };
+            words_score(r, i, &request, &mut tally);
+            (i, tally.total)
         })
         .collect();
     first.sort_by(|a, b| b.1.total_cmp(&a.1));
     let mut out: Vec<Candidate> = first
         .into_iter()
         .take(SHORTLIST)
-        .map(|(op, score, mut why)| {
+        .map(|(op, _)| {
+            let mut why = Why::new();
+            let mut tally = Tally {
+                total: 0.0,
+                why: Some(&mut why),
+            };
+            words_score(r, op, &request, &mut tally);
+            let words = tally.total;
             let filled = fill(r, &r.vocab[op], doc, ctx, hit);
             // The quick ID estimate is replaced by what filling found.
-            let quick: f32 = why
-                .iter()
-                .filter(|(w, _)| w == "IDs fit")
-                .map(|(_, p)| p)
-                .sum();
-            why.retain(|(w, _)| w != "IDs fit");
+            let quick: f32 = why.iter().filter(|(w, _)| w == QUICK).map(|(_, p)| p).sum();
+            why.retain(|(w, _)| w != QUICK);
             why.extend(filled.why.iter().cloned());
             Candidate {
                 op,
-                score: score - quick + filled.points,
+                score: words - quick + filled.points,
                 why,
                 filled,
             }
@@ -104,6 +172,45 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
     out
 }
 
+/// What every operation is scored against, worked out once per request,
+/// as term numbers.
+struct Request<'h> {
+    /// The request's terms that some operation uses.
+    query: Vec<u32>,
+    /// Terms its IDs and references stand for, not typed.
+    implied: Vec<u32>,
+    /// Terms its IDs and references stand for, typed or not.
+    stands_for: Vec<u32>,
+    said: Option<(Verb, Option<u32>)>,
+    /// Operation actions that count as said.
+    akin: Vec<u32>,
+    /// For each ID: the parameters it fills.
+    id_params: Vec<Vec<u32>>,
+    /// The operation a rule chose, and the rule.
+    hit_op: Option<usize>,
+    hit: Option<&'h Hit<'h>>,
+    /// Operations named directly (`users.ban`).
+    named: Vec<usize>,
+}
+
+/// A running score; the explanation is only built when asked for.
+struct Tally<'w> {
+    total: f32,
+    why: Option<&'w mut Why>,
+}
+
+impl Tally<'_> {
+    fn add(&mut self, what: impl FnOnce() -> String, points: f32) {
+        self.total += points;
+        if let Some(why) = self.why.as_mut() {
+            why.push((what(), points));
+        }
+    }
+}
+
+/// The label of the quick estimate of how the IDs fit.
+const QUICK: &str = "IDs fit";
+
 /// Words the request's IDs and references stand for: `org_...` is about
 /// an organization even when the word is not typed.
 fn implied_terms(r: &Router, doc: &Doc) -> HashSet<String> {
@@ -112,11 +219,7 @@ fn implied_terms(r: &Router, doc: &Doc) -> HashSet<String> {
         match (e.kind, e.id) {
             (Kind::Id, Some(i)) => out.extend(r.lex.text_terms(&r.grammar.ids[i].object)),
             // "the admins": members with that role.
-            (Kind::Role, _) if !e.hard => {
-                for w in r.grammar.roles.list("implies") {
-                    out.extend(r.lex.text_terms(&w));
-                }
-            }
+            (Kind::Role, _) if !e.hard => out.extend(r.role_implies.iter().cloned()),
             // A username stands for the user object of the ID table.
             (Kind::Username, _) => {
                 for p in r
@@ -139,74 +242,43 @@ fn implied_terms(r: &Router, doc: &Doc) -> HashSet<String> {
     out
 }
 
-fn words_score(
-    r: &Router,
-    v: &OpVocab,
-    doc: &Doc,
-    query: &[&str],
-    implied: &HashSet<String>,
-    said: Option<(Verb, &str)>,
-    hit: Option<&Hit>,
-) -> (f32, Vec<(String, f32)>) {
-    let mut why: Vec<(String, f32)> = Vec::new();
-    let mut add = |what: String, p: f32| why.push((what, p));
-    for q in query {
-        match v.weights.get(*q) {
-            Some(w) => add(format!("`{q}`"), *w),
+fn words_score(r: &Router, op: usize, q: &Request, t: &mut Tally) {
+    let (v, x, terms) = (&r.vocab[op], &r.index.ops[op], &r.index.terms);
+    for &w in &q.query {
+        match x.weight(w) {
+            Some(weight) => t.add(|| format!("`{}`", terms.name(w)), weight),
             // A thing or action of the spec this operation is not about.
-            None if r.path_terms.contains(*q) && !implied.contains(*q) => {
-                add(format!("`{q}` not its"), -1.0)
+            None if r.index.is_path_term(w) && !q.stands_for.contains(&w) => {
+                t.add(|| format!("`{}` not its", terms.name(w)), -1.0)
             }
             None => {}
         }
     }
-    for q in implied {
-        if !query.contains(&q.as_str())
-            && let Some(w) = v.weights.get(q)
-        {
-            add(format!("`{q}` (from an ID)"), w * 0.5);
+    for &w in &q.implied {
+        if let Some(weight) = x.weight(w) {
+            t.add(|| format!("`{}` (from an ID)", terms.name(w)), weight * 0.5);
         }
     }
-    // "delete a session": revoking is how sessions go away.
-    let akin = said.is_some_and(|(_, word)| {
-        r.words
-            .akin
-            .iter()
-            .any(|(verb, acts)| verb == word && v.action.as_ref().is_some_and(|a| acts.contains(a)))
-    });
-    // "ban user_1 and user_2" is a bulk ban.
-    let plural = doc.entities.iter().enumerate().any(|(i, e)| {
-        e.hard
-            && doc.entities[i + 1..]
-                .iter()
-                .any(|o| o.kind == e.kind && o.key == e.key && o.kind != Kind::Time)
-    });
-    let akin = akin
-        || plural
-            && v.action
-                .as_ref()
-                .is_some_and(|a| r.words.plural_actions.contains(a));
-    if let Some(a) = v.action.as_deref().filter(|a| !query.contains(a) && !akin) {
-        add(format!("action `{a}` not said"), -1.5);
+    let akin = x.action.is_some_and(|a| q.akin.contains(&a));
+    if let Some(a) = x.action.filter(|a| !q.query.contains(a) && !akin) {
+        t.add(|| format!("action `{}` not said", terms.name(a)), -1.5);
     }
-    let mut seen = HashSet::new();
-    for seg in &v.segments {
-        for t in seg {
-            let covered = query.contains(&t.as_str())
-                || implied.contains(t)
-                || r.words.stop.contains(t)
-                || (akin && v.action.as_ref() == Some(t));
-            if !covered && seen.insert(t) {
-                add(format!("`{t}` not said"), -1.0);
-            }
+    for &w in &x.segments {
+        let covered =
+            q.query.contains(&w) || q.implied.contains(&w) || (akin && x.action == Some(w));
+        if !covered {
+            t.add(|| format!("`{}` not said", terms.name(w)), -1.0);
         }
     }
-    let collection = v.collection;
     // The operation's own name says the verb ("disableMfa" is a DELETE).
-    let named = said.is_some_and(|(_, word)| v.weights.get(word).is_some_and(|w| *w >= 1.5));
-    let verb_points = match (said.map(|(v, _)| v), v.method) {
+    let named = q
+        .said
+        .and_then(|(_, word)| word)
+        .and_then(|w| x.weight(w))
+        .is_some_and(|w| w >= 1.5);
+    let verb_points = match (q.said.map(|(v, _)| v), v.method) {
         _ if akin => 1.0,
-        (Some(Verb::Read), Method::Get) => 2.0 + if collection { 0.5 } else { 0.0 },
+        (Some(Verb::Read), Method::Get) => 2.0 + if v.collection { 0.5 } else { 0.0 },
         // Never turn a read into a write.
         (Some(Verb::Read), _) => -6.0,
         _ if named => 2.0,
@@ -224,30 +296,25 @@ fn words_score(
         (None, _) => 0.0,
     };
     if verb_points != 0.0 {
-        add("verb".into(), verb_points);
+        t.add(|| "verb".into(), verb_points);
     }
     if v.deprecated {
-        add("deprecated".into(), -0.5);
+        t.add(|| "deprecated".into(), -0.5);
     }
-    if let Some(h) = hit
-        && h.rule.target == Target::Op(v.method, v.path.clone())
+    if q.hit_op == Some(op)
+        && let Some(h) = q.hit
     {
-        add(format!("rule `{}`", h.rule.text), 8.0 + h.strength as f32);
+        t.add(
+            || format!("rule `{}`", h.rule.text),
+            8.0 + h.strength as f32,
+        );
     }
-    for e in &doc.entities {
-        match e.kind {
-            Kind::Op if e.value.as_str() == Some(v.label.as_str()) => {
-                add("named directly".into(), 12.0)
-            }
-            Kind::Id => {
-                let fits =
-                    e.id.is_some_and(|i| r.grammar.ids[i].params.iter().any(|p| v.has_param(p)));
-                if fits {
-                    add("IDs fit".into(), 3.0);
-                }
-            }
-            _ => {}
+    if q.named.contains(&op) {
+        t.add(|| "named directly".into(), 12.0);
+    }
+    for params in &q.id_params {
+        if params.iter().any(|p| x.params.contains(p)) {
+            t.add(|| QUICK.into(), 3.0);
         }
     }
-    (why.iter().map(|(_, p)| p).sum(), why)
 }

@@ -39,7 +39,7 @@ pub fn render(templates: &[(String, String)], plan: &Plan) -> Option<String> {
             "{body...}",
             inner.trim_start_matches("{ ").trim_end_matches(" }"),
         );
-        code = code.replace("{body}", &inner);
+        code = code.replace("{body}", &inner).replace("({})", "()");
         if s.expect_one.is_some()
             && let Some(n) = &name
         {

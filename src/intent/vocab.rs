@@ -64,10 +64,6 @@ impl OpVocab {
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
     }
-
-    pub fn has_param(&self, name: &str) -> bool {
-        self.params.iter().any(|(p, _)| p == name)
-    }
 }
 
 /// Weights by source: what the path says counts most.

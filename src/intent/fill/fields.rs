@@ -72,6 +72,7 @@ pub fn metadata(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
 /// Fields named in words, with the value after the name.
 pub fn named(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
     let own = |t: &str| v.segments.iter().flatten().any(|s| s == t);
+    let stops = phrases::field_starts(doc, v, &r.words);
     for field in &v.fields {
         if matches!(field.place, Place::Path | Place::Item)
             || f.is_set(&field.name)
@@ -87,7 +88,6 @@ pub fn named(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
             continue;
         };
         let taken = |e: usize| f.used[e];
-        let stops = phrases::field_starts(doc, v, &r.words);
         let after = phrases::After {
             taken: &taken,
             own_word: &own,
@@ -225,7 +225,7 @@ pub fn by_kind(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
             Kind::Pair => vec![ent.key.clone().unwrap_or_default()],
             Kind::Username if ent.key.is_some() => continue,
             Kind::Quoted if v.method == Method::Get => continue,
-            kind => r.fields_for(kind),
+            kind => r.fields_for(kind).to_vec(),
         };
         let free_field = candidates
             .iter()
@@ -323,8 +323,8 @@ pub fn time_and_order(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
     if let Some(order) = r.order(doc) {
         let field = r
             .fields_for_key("sort")
-            .into_iter()
-            .find_map(|n| v.field(&n).cloned());
+            .iter()
+            .find_map(|n| v.field(n).cloned());
         if let Some(field) = field.filter(|x| !f.is_set(&x.name)) {
             f.set(&field, Value::from(order));
         }
