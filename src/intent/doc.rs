@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
-use super::entities::{Entity, Extractor, Kind};
+use super::entities::{Entity, Extractor, Kind, Known};
 use super::grammar::Table;
 use super::lexicon::{Lexicon, Term, words};
 use super::tokens::{Token, tokenize};
@@ -136,7 +136,11 @@ impl Doc {
             fixed
         };
         let unknown = |w: &str| !lex.is_known(w) && correct(w).is_none();
-        let entities = ex.extract(&tokens, &unknown, now_ms);
+        let known = Known {
+            unknown: &unknown,
+            fixed: &correct,
+        };
+        let entities = ex.extract(&tokens, &known, now_ms);
         let mut hard = vec![false; tokens.len()];
         for e in entities.iter().filter(|e| e.hard) {
             for h in &mut hard[e.first..=e.last] {

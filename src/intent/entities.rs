@@ -8,7 +8,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::grammar::Grammar;
-use super::time::{TimeFilter, TimeWords};
+use super::time::{Bound, TimeFilter, TimeWords};
 use super::tokens::Token;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,14 +125,19 @@ fn phrases(list: Vec<String>) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Whether the words right before token `i` are `phrase`.
-fn preceded_by(tokens: &[Token], i: usize, phrase: &[String]) -> bool {
+/// How the request's words stand against the known words.
+pub struct Known<'a> {
+    /// Neither known nor a small typo of a known word.
+    pub unknown: &'a dyn Fn(&str) -> bool,
+    /// The known word a typo stands for.
+    pub fixed: &'a dyn Fn(&str) -> Option<String>,
+}
+
+/// Whether the words right before token `i` are `phrase` (typos forgiven).
+fn preceded_by(tokens: &[Token], i: usize, phrase: &[String], known: &Known) -> bool {
     let n = phrase.len();
-    i >= n
-        && tokens[i - n..i]
-            .iter()
-            .zip(phrase)
-            .all(|(t, w)| t.lower == *w)
+    let same = |t: &Token, w: &String| t.lower == *w || (known.fixed)(&t.lower).as_ref() == Some(w);
+    i >= n && tokens[i - n..i].iter().zip(phrase).all(|(t, w)| same(t, w))
 }
 
 fn re(pattern: &str) -> Regex {
@@ -198,13 +203,9 @@ impl Extractor {
     }
 
     /// Finds the entities of tokens; marks nothing, returns them in order.
-    /// `unknown` says whether a word is neither known nor a typo of one.
-    pub fn extract(
-        &self,
-        tokens: &[Token],
-        unknown: &dyn Fn(&str) -> bool,
-        now_ms: i64,
-    ) -> Vec<Entity> {
+    /// `known` says whether a word is neither known nor a typo of one, and
+    /// what a typo stands for.
+    pub fn extract(&self, tokens: &[Token], known: &Known, now_ms: i64) -> Vec<Entity> {
         let lower: Vec<&str> = tokens.iter().map(|t| t.lower.as_str()).collect();
         let mut out: Vec<Entity> = Vec::new();
         let mut i = 0;
@@ -219,8 +220,16 @@ impl Extractor {
                 && let Some((filters, n)) = self.time.scan(&lower, i, now_ms)
             {
                 let field = self.time.field_near(&lower, i);
+                // "haven't signed in since X": before X.
+                let flip = filters.len() == 1 && self.time.negated(&lower, i);
                 for mut f in filters {
                     f.field = field.clone();
+                    if flip {
+                        f.bound = match f.bound {
+                            Bound::After => Bound::Before,
+                            Bound::Before => Bound::After,
+                        };
+                    }
                     let mut e = Entity::new(Kind::Time, Value::from(f.ms), i);
                     e.last = i + n - 1;
                     e.time = Some(f);
@@ -234,7 +243,7 @@ impl Extractor {
                 out.push(e);
                 continue;
             }
-            if let Some(e) = self.contextual(tokens, i, unknown) {
+            if let Some(e) = self.contextual(tokens, i, known) {
                 out.push(e);
             } else if self.number.is_match(&t.text) {
                 let mut e = Entity::new(Kind::Number, typed(&t.text), i);
@@ -367,12 +376,7 @@ impl Extractor {
 
     /// Entities that depend on the words before them: a role after `as` or
     /// `with role`, a username after `user`, or an unknown snake_case word.
-    fn contextual(
-        &self,
-        tokens: &[Token],
-        i: usize,
-        unknown: &dyn Fn(&str) -> bool,
-    ) -> Option<Entity> {
+    fn contextual(&self, tokens: &[Token], i: usize, known: &Known) -> Option<Entity> {
         let t = &tokens[i];
         // A cue right before the word, or before one skippable word.
         let cued = |cues: &[Vec<String>], skippable: &[String]| {
@@ -381,7 +385,7 @@ impl Extractor {
                 ends.push(i - 1);
             }
             ends.iter()
-                .any(|&end| cues.iter().any(|c| preceded_by(tokens, end, c)))
+                .any(|&end| cues.iter().any(|c| preceded_by(tokens, end, c, known)))
         };
         if let Some(r) = self.role_word(&t.lower) {
             if cued(&self.role_cues, &self.articles) {
@@ -394,7 +398,7 @@ impl Extractor {
                 return Some(e);
             }
         }
-        let unknown = unknown(&t.lower);
+        let unknown = (known.unknown)(&t.lower);
         let handle = t.text.len() >= 2
             && self.key.is_match(&t.text)
             && !t.text.contains('.')

@@ -33,6 +33,9 @@ pub struct Lexicon {
     /// Words of the grammar and of the spec's paths and names: a typo
     /// nearest to one of these and to another word means this one.
     core: HashSet<String>,
+    /// Terms a typo tied between two words resolves to (verbs: "lst" is
+    /// "list" rather than "last").
+    preferred: HashSet<String>,
 }
 
 impl Lexicon {
@@ -60,6 +63,11 @@ impl Lexicon {
             list.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
         }
         lex
+    }
+
+    /// Terms that win a tie between typo corrections.
+    pub fn prefer(&mut self, terms: impl IntoIterator<Item = String>) {
+        self.preferred.extend(terms);
     }
 
     /// Adds a core word (grammar, paths, operation names).
@@ -100,7 +108,7 @@ impl Lexicon {
         // Nearest first; among equals, core words first.
         let rank = |d: usize, w: &str| (d, usize::from(!self.core.contains(w)));
         let mut best: Option<((usize, usize), &str)> = None;
-        let mut tied = false;
+        let mut tied: Vec<&str> = Vec::new();
         for len in n.saturating_sub(limit).max(3)..=n + limit {
             for (cand, cand_mask) in self.by_len.get(&len).into_iter().flatten() {
                 // Each edit changes at most two letters of the letter set.
@@ -115,18 +123,27 @@ impl Lexicon {
                 let rd = rank(d, cand);
                 match best {
                     Some((bd, b)) if rd == bd && self.canonical(b) != self.canonical(cand) => {
-                        tied = true
+                        tied.push(cand)
                     }
                     Some((bd, _)) if rd >= bd => {}
                     _ => {
                         best = Some((rd, cand));
-                        tied = false;
+                        tied.clear();
                     }
                 }
             }
         }
-        match best {
-            Some((_, w)) if !tied => Some(w.to_string()),
+        let (_, first) = best?;
+        if tied.is_empty() {
+            return Some(first.to_string());
+        }
+        tied.push(first);
+        let preferred: Vec<&&str> = tied
+            .iter()
+            .filter(|w| self.canonical(w).iter().any(|t| self.preferred.contains(t)))
+            .collect();
+        match preferred.as_slice() {
+            [one] => Some(one.to_string()),
             _ => None,
         }
     }

@@ -202,41 +202,71 @@ impl MetaWords {
                 i += 1;
                 continue;
             }
-            let mut v = i + 1;
-            let linked = toks.get(v).is_some_and(|n| words.link.contains(&n.lower));
-            if linked || toks[i].colon {
-                v += usize::from(linked);
-            }
-            let Some(vt) = toks.get(v) else { break };
-            let entity = doc.entity_at(v);
-            let value = match entity.map(|e| &doc.entities[e]) {
-                Some(e) if matches!(e.kind, Kind::Quoted | Kind::Number) => Some(e.value.clone()),
-                // An ID is who it is for, not a value; a word that looks
-                // like a role or an email is the value as typed.
-                Some(e) if matches!(e.kind, Kind::Id | Kind::Time | Kind::Json | Kind::Pair) => {
-                    None
-                }
-                Some(_) => Some(typed(&vt.text)),
-                None => {
-                    let val = typed(&vt.text);
-                    let plain_word = val.is_string()
-                        && (words.connector.contains(&vt.lower) || words.stop.contains(&vt.lower));
-                    match (linked || toks[i].colon, plain_word, val.is_string()) {
-                        (_, true, _) => None,
-                        (false, _, true) => None,
-                        _ => Some(val),
-                    }
-                }
-            };
-            match value {
-                Some(val) => {
-                    values.insert(toks[i].text.clone(), val);
+            // A key of one word, or of up to three before a link or a value
+            // that cannot be a word ("stripe customer id cus_123").
+            let found = (i..(i + 3).min(toks.len()))
+                .take_while(|&last| is_key(last))
+                .find_map(|last| {
+                    let (v, value, entity) = self.value_after(doc, words, last)?;
+                    let linked = v > last + 1 || toks[last].colon;
+                    let looks = |s: &str| {
+                        s.chars()
+                            .any(|c| c.is_ascii_digit() || c == '_' || c == '@')
+                    };
+                    let clear = linked || !value.is_string() || looks(&toks[v].text);
+                    (last == i || clear).then_some((last, v, value, entity))
+                });
+            match found {
+                Some((last, v, value, entity)) => {
+                    let key: Vec<&str> = toks[i..=last].iter().map(|t| t.text.as_str()).collect();
+                    values.insert(key.join("_"), value);
                     used.extend(entity);
                     i = v + 1;
                 }
                 None => i += 1,
             }
         }
+    }
+
+    /// The value after a key ending at token `last`: after a link word or
+    /// a colon, any value; right after the key, only one that is not a
+    /// plain word (`true`, `5`, `'pro'`).
+    fn value_after(
+        &self,
+        doc: &Doc,
+        words: &Words,
+        last: usize,
+    ) -> Option<(usize, Value, Option<usize>)> {
+        let toks = &doc.tokens;
+        let linked = toks
+            .get(last + 1)
+            .is_some_and(|n| words.link.contains(&n.lower));
+        let v = last + 1 + usize::from(linked);
+        let vt = toks.get(v)?;
+        let entity = doc.entity_at(v);
+        let value = match entity.map(|e| &doc.entities[e]) {
+            Some(e) if matches!(e.kind, Kind::Quoted | Kind::Number) => e.value.clone(),
+            // An ID is who it is for, not a value; a word that looks like a
+            // role or an email is the value as typed.
+            Some(e) if matches!(e.kind, Kind::Id | Kind::Time | Kind::Json | Kind::Pair) => {
+                return None;
+            }
+            Some(_) => typed(&vt.text),
+            None => {
+                let val = typed(&vt.text);
+                let small = words.connector.contains(&vt.lower) || words.stop.contains(&vt.lower);
+                let open = linked || toks[last].colon;
+                let looks = vt
+                    .text
+                    .chars()
+                    .any(|c| c.is_ascii_digit() || c == '_' || c == '@');
+                if val.is_string() && (small || !(open || looks)) {
+                    return None;
+                }
+                val
+            }
+        };
+        Some((v, value, entity))
     }
 
     /// The type from the request's words, keys and values.

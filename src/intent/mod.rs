@@ -104,6 +104,7 @@ impl Router {
         for w in known.iter().flat_map(|p| p.split_whitespace()) {
             lex.know_core(w);
         }
+        lex.prefer(words.verbs.iter().flat_map(|(_, v)| v.iter().cloned()));
         let vocab = vocab::build(spec, &lex, &words);
         for v in &vocab {
             for t in v.segments.iter().flatten() {
@@ -436,12 +437,7 @@ impl Router {
         self.order_in(&lower)
     }
 
-    /// The sort some words name ("oldest" -> `+created_at`).
-    fn order_words(&self, text: &str) -> Option<String> {
-        let lower = text.to_lowercase();
-        self.order_in(&lower.split_whitespace().collect::<Vec<_>>())
-    }
-
+    /// The first sort some lower-case words name ("oldest" -> `+created_at`).
     fn order_in(&self, lower: &[&str]) -> Option<String> {
         self.orders.iter().find_map(|(value, phrases)| {
             phrases

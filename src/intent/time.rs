@@ -35,6 +35,7 @@ pub struct TimeWords {
     after: Vec<String>,
     before: Vec<String>,
     anchors: Vec<(String, Vec<Vec<String>>)>,
+    negation: Vec<String>,
     /// `(field, phrases)`, in file order: the default field first.
     pub fields: Vec<(String, Vec<Vec<String>>)>,
 }
@@ -52,6 +53,7 @@ impl TimeWords {
             units: table.family("unit"),
             recent: table.list("recent"),
             after: table.list("after"),
+            negation: table.list("negation"),
             before: table.list("before"),
             anchors: table
                 .family("anchor")
@@ -170,6 +172,13 @@ impl TimeWords {
             label: label(2),
         };
         Some((vec![f], 2))
+    }
+
+    /// Whether a word shortly before a filter turns it around.
+    pub fn negated(&self, words: &[&str], at: usize) -> bool {
+        words[at.saturating_sub(5)..at]
+            .iter()
+            .any(|w| self.negation.iter().any(|n| n == w))
     }
 
     /// The timestamp field named by words just before a filter.

@@ -107,7 +107,10 @@ pub fn named(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
                 f.score(format!("{} named", field.name), named_points(field));
                 continue;
             }
-            Some(Said::Value(value)) => sort_value(r, field, value),
+            Some(Said::Value(value)) => match sort_value(r, field, doc, m.next, value) {
+                Some(v) => v,
+                None => continue,
+            },
             _ if m.full && field.kind == JsonKind::Boolean => Value::Bool(r.polarity(doc)),
             // A filter whose values are "true"/"false" ("verified domains").
             _ if m.full && field.enums.iter().any(|e| e == "true") => {
@@ -121,17 +124,24 @@ pub fn named(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
     }
 }
 
-/// "order by oldest": sort words become the sort value they stand for.
-fn sort_value(r: &Router, field: &Field, value: Value) -> Value {
-    let is_sort = r.fields_for_key("sort").contains(&field.name);
-    match value
-        .as_str()
-        .filter(|_| is_sort)
-        .and_then(|s| r.order_words(s))
-    {
-        Some(order) => Value::from(order),
-        None => value,
+/// "sorted by last sign in": sort words after the sort field's name become
+/// the sort value they stand for; other words are no sort (a value typed
+/// as the API writes it, `-created_at`, stays).
+fn sort_value(r: &Router, field: &Field, doc: &Doc, from: usize, value: Value) -> Option<Value> {
+    if !r.fields_for_key("sort").contains(&field.name) {
+        return Some(value);
     }
+    let rest: Vec<&str> = doc.tokens[from..]
+        .iter()
+        .map(|t| t.lower.as_str())
+        .collect();
+    if let Some(order) = r.order_in(&rest) {
+        return Some(Value::from(order));
+    }
+    let typed_as_api = value
+        .as_str()
+        .is_some_and(|s| s.starts_with(['+', '-']) || s.contains('_'));
+    typed_as_api.then_some(value)
 }
 
 /// A longer field name typed in full says more ("block disposable email
@@ -284,12 +294,29 @@ pub fn name(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
     else {
         return;
     };
-    if let Some((name, e)) = phrases::name(doc, v, &r.words, &f.used_tokens) {
+    let found = phrases::name(doc, v, &r.words, &f.used_tokens).or_else(|| {
+        // "create the Initrode organization": the words nothing else claims.
+        let start =
+            (0..doc.tokens.len()).find(|&k| super::path::unclaimed(r, v, doc, f, k, false))?;
+        let end = (start..doc.tokens.len())
+            .take_while(|&k| super::path::unclaimed(r, v, doc, f, k, false))
+            .last()?;
+        let words: Vec<&str> = doc.tokens[start..=end]
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect();
+        Some((words.join(" "), None))
+    });
+    if let Some((name, e)) = found {
         f.set(field, Value::from(name));
         if let Some(e) = e {
             f.used[e] = true;
         }
-        f.score("name", 1.0);
+        // A name guessed from unclaimed words does not make the operation
+        // more likely.
+        if e.is_some() || phrases::name(doc, v, &r.words, &f.used_tokens).is_some() {
+            f.score("name", 1.0);
+        }
     }
 }
 

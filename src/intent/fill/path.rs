@@ -103,23 +103,38 @@ fn remembered(r: &Router, p: &str, ctx: &Context, f: &mut Filled) {
 /// after a value cue ("by slug acme").
 fn free_word(r: &Router, v: &OpVocab, doc: &Doc, f: &Filled, id_param: bool) -> Option<usize> {
     (0..doc.tokens.len()).find(|&k| {
-        let t = &doc.tokens[k];
-        let entity_ok = match doc.entity_at(k) {
-            None => true,
-            Some(e) => !f.used[e] && matches!(doc.entities[e].kind, Kind::Username | Kind::Quoted),
-        };
         let cued = k
             .checked_sub(1)
             .is_some_and(|j| r.words.value_cue.contains(&doc.tokens[j].lower));
-        let w = &r.words;
-        let small = [&w.stop, &w.connector, &w.link, &w.question, &w.value_cue]
-            .iter()
-            .any(|set| set.contains(&t.lower));
-        let claimed = doc.terms_at(k).any(|term| {
-            r.path_terms.contains(term) || v.weights.contains_key(term) || r.is_verb(term)
-        });
-        entity_ok && !f.used_tokens.contains(&k) && !small && (cued || (!claimed && !id_param))
+        let small = r.words.value_cue.contains(&doc.tokens[k].lower);
+        !small && (cued || !id_param) && unclaimed(r, v, doc, f, k, cued)
     })
+}
+
+/// Whether token `k` is a word nothing claims: no entity of its own (or a
+/// username or quoted value not yet used), not a small word, and (unless
+/// `cued`) no word of this or any operation, nor a verb.
+pub(super) fn unclaimed(
+    r: &Router,
+    v: &OpVocab,
+    doc: &Doc,
+    f: &Filled,
+    k: usize,
+    cued: bool,
+) -> bool {
+    let t = &doc.tokens[k];
+    let entity_ok = match doc.entity_at(k) {
+        None => true,
+        Some(e) => !f.used[e] && matches!(doc.entities[e].kind, Kind::Username | Kind::Quoted),
+    };
+    let w = &r.words;
+    let small = [&w.stop, &w.connector, &w.link, &w.question, &w.lead]
+        .iter()
+        .any(|set| set.contains(&t.lower));
+    let claimed = doc
+        .terms_at(k)
+        .any(|term| r.path_terms.contains(term) || v.weights.contains_key(term) || r.is_verb(term));
+    entity_ok && !f.used_tokens.contains(&k) && !small && (cued || !claimed)
 }
 
 /// A user field of the body or query (`user_id` of an actor token) for a
