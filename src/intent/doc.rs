@@ -156,6 +156,7 @@ impl Doc {
                 terms.push(Term {
                     text: t.text,
                     at: owner[t.at],
+                    last: owner[t.last],
                 });
             }
             run.clear();

@@ -5,7 +5,7 @@
 //! links and notes come from `grammar/fastpaths.txt`; the values from the
 //! request.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::Router;
 use super::doc::Doc;
@@ -186,14 +186,22 @@ pub fn build(r: &Router, name: &str, doc: &Doc, ctx: &Context, hit: Option<&Hit>
         }
         "create-organization-invite" | "invite-member" => {
             let creating = name == "create-organization-invite";
-            let invite_op = if creating { fp.ops.get(1)? } else { main };
-            let mut org = Step::new(main.method, &main.path, &main.operation_id);
+            let single = if creating { fp.ops.get(1)? } else { main };
+            // "bulk invite ...": the bulk endpoint when the request says so.
+            let said = |op: &&OpRef| {
+                r.op(op)
+                    .and_then(|v| v.action.as_ref())
+                    .is_some_and(|a| doc.has_term(a))
+            };
+            let invite_op = fp.bulk.as_ref().filter(said).unwrap_or(single);
+            let iv = r.op(invite_op)?;
             if creating {
+                let mut org = step(main);
                 org.body = Some(Value::Object(filled.body.clone()));
                 org.purpose = "Create the organization".into();
                 plan.steps.push(org);
             }
-            let invite_fill = fill(r, r.op(invite_op)?, doc, ctx, None);
+            let invite_fill = fill(r, iv, doc, ctx, None);
             let role = role(r, doc, hit).unwrap_or_else(|| {
                 let default = r
                     .grammar
@@ -205,27 +213,47 @@ pub fn build(r: &Router, name: &str, doc: &Doc, ctx: &Context, hit: Option<&Hit>
                     .push(format!("No role given: inviting as {default}."));
                 default
             });
-            let emails: Vec<String> = doc.of_kind(Kind::Email).map(|(_, e)| e.text()).collect();
-            if emails.is_empty() {
+            let field = |kind: Kind| {
+                r.fields_for(kind)
+                    .iter()
+                    .find(|f| iv.field(f).is_some())
+                    .cloned()
+            };
+            let (email_field, role_field) = (field(Kind::Email)?, field(Kind::Role)?);
+            let items: Vec<(String, Value)> = doc
+                .of_kind(Kind::Email)
+                .map(|(_, e)| {
+                    (
+                        e.text(),
+                        json!({ email_field.as_str(): e.text(), role_field.as_str(): role }),
+                    )
+                })
+                .collect();
+            if items.is_empty() {
                 return None;
             }
-            for email in emails {
-                let mut s = step(invite_op);
-                let mut body = Map::new();
-                body.insert("email_address".into(), json!(email));
-                body.insert("role".into(), json!(role));
-                s.body = Some(Value::Object(body));
-                s.purpose = format!("Invite {email} as {role}");
-                if creating {
-                    s.links.push(Link {
-                        slot: Slot::Path("organization_id".into()),
-                        step: 0,
-                        pointer: "/id".into(),
-                        merge: false,
-                    });
-                } else {
-                    s.path_params = invite_fill.path.clone();
+            let place = |s: &mut Step| match (creating, iv.params.first()) {
+                (true, Some((param, _))) => s.links.push(Link {
+                    slot: Slot::Path(param.clone()),
+                    step: 0,
+                    pointer: "/id".into(),
+                    merge: false,
+                }),
+                _ => s.path_params = invite_fill.path.clone(),
+            };
+            if invite_op == single {
+                for (email, body) in items {
+                    let mut s = step(invite_op);
+                    s.body = Some(body);
+                    s.purpose = format!("Invite {email} as {role}");
+                    place(&mut s);
+                    plan.steps.push(s);
                 }
+            } else {
+                let mut s = step(invite_op);
+                s.purpose = format!("Invite {} people as {role}", items.len());
+                s.body = Some(Value::Array(items.into_iter().map(|(_, b)| b).collect()));
+                place(&mut s);
                 plan.steps.push(s);
             }
             if !creating {

@@ -15,6 +15,8 @@ use super::grammar::Grammar;
 pub struct Term {
     pub text: String,
     pub at: usize,
+    /// The last word it came from (a synonym may span several: "magic link").
+    pub last: usize,
 }
 
 /// An alternative's words and the canonical words it stands for.
@@ -173,6 +175,7 @@ impl Lexicon {
                     out.extend(canon.iter().map(|c| Term {
                         text: c.clone(),
                         at: i,
+                        last: i + alt.len() - 1,
                     }));
                     i += alt.len();
                 }
@@ -180,6 +183,7 @@ impl Lexicon {
                     out.push(Term {
                         text: stems[i].clone(),
                         at: i,
+                        last: i,
                     });
                     i += 1;
                 }

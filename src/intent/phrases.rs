@@ -47,7 +47,7 @@ pub fn mention(doc: &Doc, field: &Field, words: &Words) -> Option<Mention> {
             {
                 return Some(Mention {
                     start: t[start].at,
-                    next: t[start + head.len() - 1].at + 1,
+                    next: t[start + head.len() - 1].last + 1,
                     full,
                 });
             }
@@ -71,7 +71,7 @@ pub fn mention(doc: &Doc, field: &Field, words: &Words) -> Option<Mention> {
         if found + 1 >= terms.len() && t[last].text == terms[terms.len() - 1] {
             return Some(Mention {
                 start: t[start].at,
-                next: t[last].at + 1,
+                next: t[last].last + 1,
                 full: true,
             });
         }

@@ -295,3 +295,76 @@ fn sdk_code_for_fast_paths() {
         "{code}"
     );
 }
+
+#[test]
+fn negated_time_filters_and_sort_words() {
+    let p = plan("list users who haven't signed in since 2025-01-01");
+    let q: serde_json::Map<String, Value> = p.steps[0].query.iter().cloned().collect();
+    assert_eq!(q["last_sign_in_at_before"], json!(1_735_689_600_000_i64));
+    let p = plan("list users sorted by oldest");
+    assert_eq!(
+        p.steps[0].query,
+        [("order_by".to_string(), json!("+created_at"))]
+    );
+}
+
+#[test]
+fn metadata_keys_of_several_words() {
+    let p = plan("set stripe customer id cus_123 on user_2abc");
+    assert_eq!(
+        body(&p),
+        json!({"private_metadata": {"stripe_customer_id": "cus_123"}})
+    );
+}
+
+#[test]
+fn bulk_bodies_get_one_item_per_value() {
+    let memory = Memory::default();
+    let r = router();
+    let plan = r
+        .route(
+            "bulk invite a@x.io and b@x.io to org_2abc as admins",
+            &ctx(&memory),
+        )
+        .plan
+        .unwrap();
+    let last = plan.steps.last().unwrap();
+    assert_eq!(
+        last.label(),
+        "POST /organizations/{organization_id}/invitations/bulk"
+    );
+    assert_eq!(
+        last.body,
+        Some(json!([
+            {"email_address": "a@x.io", "role": "org:admin"},
+            {"email_address": "b@x.io", "role": "org:admin"}
+        ]))
+    );
+}
+
+#[test]
+fn a_user_named_by_email_fills_a_body_field_through_a_lookup() {
+    let p = plan("create a sign in token for jo@acme.io");
+    assert_eq!(p.steps.len(), 2);
+    assert_eq!(
+        p.steps[0].query[0],
+        ("email_address".to_string(), json!(["jo@acme.io"]))
+    );
+    assert_eq!(p.steps[1].label(), "POST /sign_in_tokens");
+    assert_eq!(p.steps[1].links[0].slot, Slot::Body("/user_id".into()));
+}
+
+#[test]
+fn typos_and_synonyms_reach_the_same_operation() {
+    for text in ["lsit users", "shwo all users", "pull up the people"] {
+        assert_eq!(plan(text).steps[0].label(), "GET /users", "{text}");
+    }
+    assert_eq!(
+        plan("bna user_2abc").steps[0].label(),
+        "POST /users/{user_id}/ban"
+    );
+    assert_eq!(
+        plan("kill session sess_2abc").steps[0].label(),
+        "POST /sessions/{session_id}/revoke"
+    );
+}
