@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::grammar::Grammar;
 use super::time::{Bound, TimeFilter, TimeWords};
 use super::tokens::Token;
+use super::values::{json_object, json_value, typed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -420,45 +421,4 @@ impl Extractor {
         }
         Some(e)
     }
-}
-
-/// `true`, `false`, `null` and numbers as JSON; anything else a string.
-pub fn typed(text: &str) -> Value {
-    let t = text.trim_matches(['"', '\'']);
-    if text.starts_with(['"', '\'']) {
-        return Value::from(t);
-    }
-    match t.to_ascii_lowercase().as_str() {
-        "true" | "yes" => return Value::Bool(true),
-        "false" | "no" => return Value::Bool(false),
-        "null" => return Value::Null,
-        _ => {}
-    }
-    if let Ok(n) = t.parse::<i64>()
-        && !(t.starts_with('0') && t.len() > 1)
-    {
-        return Value::from(n);
-    }
-    if let Ok(f) = t.parse::<f64>()
-        && f.is_finite()
-        && t.contains('.')
-        && !t.starts_with('.')
-    {
-        return serde_json::Number::from_f64(f).map_or(Value::from(t), Value::Number);
-    }
-    Value::from(t)
-}
-
-fn json_value(text: &str) -> Option<Value> {
-    serde_json::from_str(text)
-        .ok()
-        .or_else(|| Some(typed(text)))
-}
-
-/// A JSON object, also when written with single quotes.
-fn json_object(text: &str) -> Option<Value> {
-    serde_json::from_str::<Value>(text)
-        .ok()
-        .or_else(|| serde_json::from_str::<Value>(&text.replace('\'', "\"")).ok())
-        .filter(Value::is_object)
 }

@@ -3,9 +3,7 @@
 //! parsed once. The formats are documented in `grammar/README.md` and at the
 //! top of each file; [`Grammar::problems`] checks them against a spec.
 
-use std::collections::HashSet;
-
-use crate::spec::{Method, Spec};
+use crate::spec::Method;
 
 /// One embedded grammar file: name (for messages) and text.
 const FILES: [(&str, &str); 11] = [
@@ -248,78 +246,6 @@ impl Grammar {
     pub fn id_prefix(&self, prefix: &str) -> Option<&IdPrefix> {
         self.ids.iter().find(|p| p.prefix == prefix)
     }
-
-    /// What in the grammar does not match `spec`: operations that rules,
-    /// fast paths and SDK templates name but the spec lacks (or names
-    /// differently), and ID parameters no operation has. Empty when all is
-    /// well.
-    pub fn problems(&self, spec: &Spec) -> Vec<String> {
-        let mut out = Vec::new();
-        let exists = |method: Method, path: &str| {
-            spec.operations
-                .iter()
-                .any(|o| o.method == method && o.path == path)
-        };
-        for f in &self.fastpaths {
-            let all = f.ops.iter().chain(&f.lookup).chain(&f.read).chain(&f.write);
-            for op in all.chain(&f.bulk) {
-                match spec
-                    .operations
-                    .iter()
-                    .find(|o| o.method == op.method && o.path == op.path)
-                {
-                    None => out.push(format!(
-                        "fastpaths.txt [{}]: {} is not in spec {}",
-                        f.name,
-                        op.label(),
-                        spec.version
-                    )),
-                    Some(o) if o.operation_id != op.operation_id => out.push(format!(
-                        "fastpaths.txt [{}]: {} is {} in spec {}, not {}",
-                        f.name,
-                        op.label(),
-                        o.operation_id,
-                        spec.version,
-                        op.operation_id
-                    )),
-                    Some(_) => {}
-                }
-            }
-        }
-        for (label, _) in &self.sdk {
-            let ok = label
-                .split_once(' ')
-                .and_then(|(m, p)| Method::parse(m).map(|m| exists(m, p)))
-                .unwrap_or(false);
-            if !ok {
-                out.push(format!("sdk.txt: {label} is not in spec {}", spec.version));
-            }
-        }
-        let names = field_names(spec);
-        for id in &self.ids {
-            for p in &id.params {
-                if !names.contains(p.as_str()) {
-                    out.push(format!(
-                        "ids.txt {}: no operation of spec {} has a parameter or field `{p}`",
-                        id.prefix, spec.version
-                    ));
-                }
-            }
-        }
-        out
-    }
-}
-
-/// Every path, query and top-level body field name of a spec.
-pub fn field_names(spec: &Spec) -> HashSet<&str> {
-    let mut names = HashSet::new();
-    for op in &spec.operations {
-        names.extend(op.parameters.iter().map(|p| p.name.as_str()));
-        if let Some(id) = op.request_body.as_ref().and_then(|b| b.schema) {
-            names.extend(spec.properties(id).iter().map(|p| p.name));
-        }
-    }
-    names
 }
 
 /// Parses `METHOD /path OperationId`.

@@ -5,8 +5,9 @@
 use serde_json::{Map, Value};
 
 use super::doc::{Doc, Words};
-use super::entities::{Kind, typed};
+use super::entities::Kind;
 use super::grammar::Table;
+use super::values::typed;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MetaKind {

@@ -12,6 +12,7 @@
 //! Routing is pure: the time (for "last 7 days") and the conversation's
 //! memory come in through [`Context`].
 
+mod check;
 mod doc;
 mod entities;
 mod fastpath;
@@ -28,12 +29,11 @@ mod score;
 pub mod sdk;
 mod time;
 mod tokens;
+mod values;
 mod vocab;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
-
-use serde_json::Value;
 
 pub use fill::Context;
 pub use grammar::{Grammar, GrammarError};
@@ -41,14 +41,14 @@ pub use knowledge::Answer;
 pub use route::Routing;
 
 use doc::{Doc, Words};
-use entities::{Entity, Extractor, Kind};
+use entities::{Extractor, Kind};
 use grammar::OpRef;
 use lexicon::Lexicon;
 use metadata::MetaWords;
-use vocab::{Field, OpVocab};
+use vocab::OpVocab;
 
 use crate::memory::Memory;
-use crate::spec::{JsonKind, Spec};
+use crate::spec::Spec;
 
 /// Everything routing needs, built once per spec: the grammar, the lexicon
 /// that knows the spec's words, and each operation's vocabulary.
@@ -218,50 +218,6 @@ impl Router {
         route::route(self, text, ctx)
     }
 
-    /// What in `grammar/` does not fit this router's spec: operations rules,
-    /// fast paths or SDK templates name that the spec lacks, ID parameters
-    /// and fields no operation has. Empty when all is well.
-    pub fn problems(&self, spec: &Spec) -> Vec<String> {
-        let mut out = self.grammar.problems(spec);
-        for rule in &self.rules {
-            if let rules::Target::Op(m, path) = &rule.target
-                && !self.vocab.iter().any(|v| v.method == *m && v.path == *path)
-            {
-                out.push(format!(
-                    "rules.txt line {}: {m} {path} is not in spec {}",
-                    rule.line, spec.version
-                ));
-            }
-        }
-        let names = grammar::field_names(spec);
-        for e in &self.grammar.fields.entries {
-            let lists_fields =
-                !matches!(e.key.as_str(), "true" | "false") && !e.key.starts_with("order.");
-            for f in self
-                .grammar
-                .fields
-                .list(&e.key)
-                .iter()
-                .filter(|_| lists_fields)
-            {
-                if !names.contains(f.as_str()) {
-                    out.push(format!(
-                        "fields.txt {}: no operation has a field `{f}`",
-                        e.key
-                    ));
-                }
-            }
-        }
-        for (field, _) in &self.ex.time.fields {
-            if !names.contains(format!("{field}_after").as_str()) {
-                out.push(format!(
-                    "time.txt field.{field}: no operation has `{field}_after`"
-                ));
-            }
-        }
-        out
-    }
-
     /// The grammar the router was built from.
     pub fn grammar(&self) -> &Grammar {
         &self.grammar
@@ -338,117 +294,12 @@ impl Router {
         self.field_lists.get(key).map_or(&[], Vec::as_slice)
     }
 
-    /// The `grammar/fields.txt` key of an entity kind.
-    fn kind_key(kind: Kind) -> Option<&'static str> {
-        Some(match kind {
-            Kind::Email => "email",
-            Kind::Phone => "phone",
-            Kind::Url => "url",
-            Kind::Domain => "domain",
-            Kind::Role => "role",
-            Kind::Quoted => "quoted",
-            Kind::Username => "username",
-            Kind::Number => "number",
-            Kind::Duration => "duration",
-            Kind::Date => "date",
-            _ => return None,
-        })
-    }
-
-    /// The fields a bare value of this kind fills, best first.
-    fn fields_for(&self, kind: Kind) -> &[String] {
-        Self::kind_key(kind).map_or(&[], |k| self.fields_for_key(k))
-    }
-
-    /// Whether a term is a verb of some class (`verb.*` of words.txt).
-    fn is_verb(&self, term: &str) -> bool {
-        self.words
-            .verbs
-            .iter()
-            .any(|(_, list)| list.iter().any(|w| w == term))
-    }
-
     /// Whether IDs fill this parameter (`grammar/ids.txt`).
     fn is_id_param(&self, param: &str) -> bool {
         self.grammar
             .ids
             .iter()
             .any(|p| p.params.iter().any(|x| x == param))
-    }
-
-    /// Whether a field takes values of an entity's kind (`grammar/ids.txt`
-    /// for IDs, `grammar/fields.txt` for the rest).
-    fn accepts(&self, field: &str, e: &Entity) -> bool {
-        match e.id {
-            Some(i) => self.grammar.ids[i].params.iter().any(|p| p == field),
-            None => self.fields_for(e.kind).iter().any(|f| f == field),
-        }
-    }
-
-    /// An entity's value as a field wants it: roles prefixed, durations in
-    /// the field's unit.
-    fn value_for(&self, e: &Entity, field: &str) -> Value {
-        match e.kind {
-            Kind::Role => Value::from(self.ex.normalise_role(&e.text())),
-            Kind::Duration => {
-                let s = e.seconds.unwrap_or(0);
-                let n = if field.contains("days") {
-                    (s + 86_399) / 86_400
-                } else if field.contains("minutes") {
-                    (s + 59) / 60
-                } else {
-                    s
-                };
-                Value::from(n)
-            }
-            _ if field == "role" => Value::from(self.ex.normalise_role(&e.text())),
-            _ => e.value.clone(),
-        }
-    }
-
-    /// A value in the shape a field takes: arrays wrap, numbers and
-    /// booleans typed.
-    fn shape(&self, field: &Field, value: Value) -> Value {
-        match (field.kind, value) {
-            (JsonKind::Array, v @ Value::Array(_)) => v,
-            (JsonKind::Array, v) => Value::Array(vec![v]),
-            (JsonKind::String, v @ (Value::Number(_) | Value::Bool(_))) => {
-                Value::from(v.to_string())
-            }
-            (JsonKind::Integer | JsonKind::Number | JsonKind::Boolean, Value::String(s)) => {
-                match entities::typed(&s) {
-                    v @ (Value::Number(_) | Value::Bool(_)) => v,
-                    _ => Value::String(s),
-                }
-            }
-            (_, v) => v,
-        }
-    }
-
-    /// Whether words of the request turn something off ("disable").
-    fn polarity(&self, doc: &Doc) -> bool {
-        let off = self.grammar.fields.list("false");
-        !doc.tokens.iter().any(|t| off.contains(&t.lower))
-    }
-
-    /// The sort the request's words ask for (`order.*` of fields.txt).
-    fn order(&self, doc: &Doc) -> Option<String> {
-        let lower: Vec<&str> = doc.tokens.iter().map(|t| t.lower.as_str()).collect();
-        self.order_in(&lower)
-    }
-
-    /// The first sort some lower-case words name ("oldest" -> `+created_at`).
-    fn order_in(&self, lower: &[&str]) -> Option<String> {
-        self.orders.iter().find_map(|(value, phrases)| {
-            phrases
-                .iter()
-                .any(|p| {
-                    lower
-                        .windows(p.len())
-                        .any(|w| w.iter().zip(p).all(|(a, b)| a == b))
-                })
-                .then(|| value.clone())
-        })
     }
 }
 

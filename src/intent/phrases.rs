@@ -6,7 +6,8 @@
 use serde_json::Value;
 
 use super::doc::{Doc, Words};
-use super::entities::{Kind, typed};
+use super::entities::Kind;
+use super::values::typed;
 use super::vocab::{Field, OpVocab};
 use crate::spec::JsonKind;
 

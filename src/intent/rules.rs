@@ -5,9 +5,10 @@
 use serde_json::Value;
 
 use super::doc::Doc;
-use super::entities::{Extractor, Kind, SLOT_KINDS, typed};
+use super::entities::{Extractor, Kind, SLOT_KINDS};
 use super::grammar::{Grammar, GrammarError};
 use super::lexicon::Lexicon;
+use super::values::typed;
 use crate::spec::Method;
 
 #[derive(Debug, Clone, PartialEq)]
