@@ -292,3 +292,66 @@ fn matches<'r>(
         strength,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_one(rule: &str) -> Result<Vec<Rule>, GrammarError> {
+        let mut g = Grammar::load().unwrap();
+        let lex = Lexicon::new(&g);
+        g.rules = vec![(7, rule.to_string())];
+        parse(&g, &lex)
+    }
+
+    #[test]
+    fn rules_parse_into_items_targets_and_assignments() {
+        let rules = parse_one("impersonate {user_id} as {actor:user_id} -{email} => POST /actor_tokens | actor.sub={actor} n=3").unwrap();
+        let r = &rules[0];
+        assert_eq!(r.target, Target::Op(Method::Post, "/actor_tokens".into()));
+        assert_eq!(r.items.len(), 5);
+        assert!(matches!(&r.items[4], Item::Not(inner) if matches!(**inner, Item::Slot { .. })));
+        assert_eq!(
+            r.assigns[0],
+            ("actor.sub".into(), Assigned::Slot("actor".into()))
+        );
+        assert_eq!(
+            r.assigns[1],
+            ("n".into(), Assigned::Literal(serde_json::json!(3)))
+        );
+        // Synonyms apply to rule words as to requests: `remove` is `delete`.
+        let rules = parse_one("remove {user_id} => DELETE /users/{user_id}").unwrap();
+        assert_eq!(
+            rules[0].items[0],
+            Item::Words(vec![vec!["delete".to_string()]])
+        );
+    }
+
+    #[test]
+    fn broken_rules_name_their_line() {
+        for (rule, says) in [
+            (
+                "ban {nonsense} => POST /users/{user_id}/ban",
+                "unknown slot kind `nonsense`",
+            ),
+            (
+                "ban {user_id} => fastpath nowhere",
+                "no fast path `nowhere`",
+            ),
+            (
+                "ban {user_id} => FETCH /users",
+                "`FETCH` is not an HTTP method",
+            ),
+            ("ban {user_id} => somewhere", "target must be"),
+            ("ban {user_id} POST /users", "expected `pattern => target`"),
+            (
+                "ban {user_id} => POST /x | role={role}",
+                "`{role}` is not a slot",
+            ),
+        ] {
+            let e = parse_one(rule).unwrap_err();
+            assert_eq!(e.line, 7);
+            assert!(e.to_string().contains(says), "{rule}: {e}");
+        }
+    }
+}

@@ -143,10 +143,13 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
             (i, tally.total)
         })
         .collect();
-    first.sort_by(|a, b| b.1.total_cmp(&a.1));
+    // Only the best few need an order.
+    if first.len() > SHORTLIST {
+        first.select_nth_unstable_by(SHORTLIST, |a, b| b.1.total_cmp(&a.1));
+        first.truncate(SHORTLIST);
+    }
     let mut out: Vec<Candidate> = first
         .into_iter()
-        .take(SHORTLIST)
         .map(|(op, _)| {
             let mut why = Why::new();
             let mut tally = Tally {
