@@ -229,7 +229,12 @@ fn explain(spec: &Spec, text: &str, routing: &Routing, style: Style) -> View {
         "version": spec.version,
         "query": text,
         "routing": {
-            "plan": routing.plan,
+            "plan": routing.plan.as_ref().map(|p| json!({
+                "steps": p.steps.iter().map(|s| s.to_json()).collect::<Vec<_>>(),
+                "reason": p.reason,
+                "notes": p.notes,
+                "alternatives": p.alternatives,
+            })),
             "answer": routing.answer.as_ref().map(|a| &a.title),
             "fast_path": routing.fast_path,
             "why": routing.why,

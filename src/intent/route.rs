@@ -5,6 +5,8 @@
 use serde_json::Value;
 
 use super::Router;
+use super::doc::Doc;
+use super::entities::Kind;
 use super::fastpath;
 use super::fill::{Context, Filled};
 use super::knowledge::{self, Answer};
@@ -57,7 +59,7 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Routing {
         ));
         out.fast_path = Some(name.clone());
         out.confident = true;
-        return finish(out, plan, doc.leading_question);
+        return finish(out, plan, &doc);
     }
     let ranked = score::rank(r, &doc, ctx, hit.as_ref());
     let Some(best) = ranked.first().filter(|b| b.score >= NOTHING) else {
@@ -128,13 +130,23 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Routing {
             ),
         );
     }
-    finish(out, plan, doc.leading_question)
+    finish(out, plan, &doc)
 }
 
 /// Keeps the plan unless the request is a question best answered in words.
-fn finish(mut out: Routing, plan: Plan, leading_question: bool) -> Routing {
+/// A question about a particular thing ("which roles does user_2abc have
+/// in org_1?") is a request for data: its plan stands, without the answer.
+fn finish(mut out: Routing, plan: Plan, doc: &Doc) -> Routing {
     out.op = plan.steps.last().map(Step::label);
-    if out.answer.is_some() && (leading_question || !out.confident) {
+    let particular = doc.entities.iter().any(|e| {
+        matches!(
+            e.kind,
+            Kind::Id | Kind::Email | Kind::Phone | Kind::Url | Kind::Domain
+        ) || (e.kind == Kind::Username && e.key.is_none())
+    });
+    if out.answer.is_some() && particular && out.confident {
+        out.answer = None;
+    } else if out.answer.is_some() && (doc.leading_question || !out.confident) {
         out.why
             .push("Answered from grammar/knowledge.md; no request planned.".into());
         return out;

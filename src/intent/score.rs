@@ -99,7 +99,10 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
         query,
         implied,
         stands_for,
-        said: said.map(|(v, word)| (v, terms.get(word))),
+        // A question with no verb asks to read ("which roles does ... have?").
+        said: said
+            .map(|(v, word)| (v, terms.get(word)))
+            .or(doc.question.then_some((Verb::Read, None))),
         akin,
         id_params: doc
             .entities
