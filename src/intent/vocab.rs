@@ -176,6 +176,12 @@ fn op_vocab(spec: &Spec, lex: &Lexicon, words: &Words, op: &Operation) -> OpVoca
     for f in &fields {
         add(f.terms.clone(), FIELD);
     }
+    // A read is also about what it returns ("the phone number on user_1").
+    if op.method == Method::Get {
+        for name in returned(spec, op) {
+            add(lex.text_terms(name), FIELD);
+        }
+    }
     let mut names = vec![op.operation_id.to_lowercase()];
     if let (Some(g), Some(n)) = (&op.group, &op.name_override) {
         names.push(format!("{g}.{n}").to_lowercase());
@@ -195,6 +201,24 @@ fn op_vocab(spec: &Spec, lex: &Lexicon, words: &Words, op: &Operation) -> OpVoca
         names,
         action,
     }
+}
+
+/// The top-level properties of what an operation returns on success (of
+/// each item, for a list).
+fn returned<'s>(spec: &'s Spec, op: &Operation) -> Vec<&'s str> {
+    let Some(id) = op
+        .responses
+        .iter()
+        .find(|r| r.status.starts_with('2'))
+        .and_then(|r| r.schema)
+    else {
+        return Vec::new();
+    };
+    let id = match spec.schema(id).kind {
+        crate::spec::SchemaKind::Array(items) => items,
+        _ => id,
+    };
+    spec.properties(id).into_iter().map(|p| p.name).collect()
 }
 
 fn fields(spec: &Spec, lex: &Lexicon, op: &Operation) -> Vec<Field> {

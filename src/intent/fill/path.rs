@@ -131,9 +131,11 @@ pub(super) fn unclaimed(
     let small = [&w.stop, &w.connector, &w.link, &w.question, &w.lead]
         .iter()
         .any(|set| set.contains(&t.lower));
+    // Field names (weighed lightly) do not claim a word.
+    let strong = |term: &str| v.weights.get(term).is_some_and(|w| *w >= 1.0);
     let claimed = doc
         .terms_at(k)
-        .any(|term| r.path_terms.contains(term) || v.weights.contains_key(term) || r.is_verb(term));
+        .any(|term| r.path_terms.contains(term) || strong(term) || r.is_verb(term));
     entity_ok && !f.used_tokens.contains(&k) && !small && (cued || !claimed)
 }
 
