@@ -9,12 +9,14 @@
 //!
 //! [`spec`] holds the digested OpenAPI spec every step reads; [`source`]
 //! finds spec text (a local folder, or GitHub through a disk cache);
-//! [`app`] runs one command through the steps; [`repl`] reads commands.
+//! [`app`] runs one command through the steps; [`repl`] reads commands;
+//! [`intent`] turns plain English into a plan.
 
 pub mod app;
 pub mod client;
 pub mod command;
 pub mod console;
+pub mod intent;
 pub mod memory;
 pub mod pipeline;
 pub mod plan;

@@ -1,27 +1,254 @@
-//! Words that are not an explicit endpoint: a tag name to browse, or plain
-//! English to route.
+//! Words that are not an explicit endpoint: a tag name to browse first,
+//! otherwise plain English to route. A question gets its answer; a request
+//! becomes a plan that runs through the same pipeline as an explicit
+//! endpoint. `help` shows what the words resolved to and why.
 
-use super::{App, AppError, Status};
-use crate::command::Options;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::json;
+
+use super::{App, AppError, Status, execute};
+use crate::command::{Options, Output};
 use crate::console::Console;
-use crate::render::{View, browse};
-use crate::spec::{Spec, TagMatch};
+use crate::intent::{Answer, Context, Router, Routing, sdk};
+use crate::plan::Plan;
+use crate::render::table::{Table, one_line};
+use crate::render::{Style, View, browse, detail};
+use crate::spec::{Operation, Spec, TagMatch};
 
 pub async fn run(
-    _app: &mut App,
+    app: &mut App,
     spec: &Spec,
     text: &str,
-    _help: bool,
-    _options: &Options,
+    help: bool,
+    options: &Options,
     console: &mut dyn Console,
 ) -> Result<(View, Status), AppError> {
     let style = console.out_style();
-    match spec.find_tag(text) {
-        TagMatch::Found(tag) => Ok((browse::tag(spec, tag, style), Status::Ok)),
-        TagMatch::Suggestions(tags) => {
-            let ops = spec.closest_endpoints(None, text, 3);
-            let view = browse::suggestions(spec, text, &tags, &ops, style);
-            Ok((view, Status::Failed))
+    if let TagMatch::Found(tag) = spec.find_tag(text) {
+        return Ok((browse::tag(spec, tag, style), Status::Ok));
+    }
+    let router = Router::cached(spec).map_err(|e| {
+        AppError::Failed(format!(
+            "the built-in grammar does not load ({e}); this is a bug in clerk-backend-api, please report it"
+        ))
+    })?;
+    let ctx = Context {
+        now_ms: now_ms(),
+        memory: &app.memory,
+        repl: app.repl,
+    };
+    let routing = router.route(text, &ctx);
+    if help {
+        return Ok((explain(spec, text, &routing, style), Status::Ok));
+    }
+    let Some(plan) = routing.plan.clone() else {
+        if let Some(answer) = &routing.answer {
+            return Ok((answer_view(spec, answer, style), Status::Ok));
         }
+        return Ok((nothing(spec, text, &routing, style), Status::Failed));
+    };
+    if options.sdk {
+        return match sdk::render(&router.grammar().sdk, &plan) {
+            Some(code) => Ok((sdk_view(spec, code), Status::Ok)),
+            None => Err(AppError::Usage(format!(
+                "--sdk knows the @clerk/backend code of the common requests only, not {}; --curl shows this one as HTTP",
+                routing.op.unwrap_or_default()
+            ))),
+        };
+    }
+    if app.repl && options.output == Output::Text && !routing.ties.is_empty() {
+        return Ok((choices(spec, text, &plan, &routing.ties, style), Status::Ok));
+    }
+    if !routing.confident && plan.steps.iter().any(|s| s.method.is_write()) && options.yes {
+        console.print(&understood(&plan, style));
+        return Err(AppError::Usage(
+            "not sent: the request was matched with low confidence, so --yes does not apply; \
+             rerun without --yes to confirm it, or give the endpoint explicitly"
+                .into(),
+        ));
+    }
+    if let Some(answer) = &routing.answer {
+        let text = format!("{}\n{}\n", style.heading(&answer.title), answer.body);
+        match options.output {
+            Output::Text => console.print(&text),
+            Output::Json => console.note(&text),
+        }
+    }
+    execute::run_plan(app, spec, plan, options, console).await
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+fn answer_view(spec: &Spec, answer: &Answer, style: Style) -> View {
+    View {
+        text: format!("{}\n\n{}\n", style.heading(&answer.title), answer.body),
+        json: json!({"mode": "answer", "version": spec.version, "title": answer.title, "text": answer.body}),
+        picks: Vec::new(),
+    }
+}
+
+fn sdk_view(spec: &Spec, code: String) -> View {
+    View {
+        json: json!({"mode": "sdk", "version": spec.version, "code": code}),
+        text: code,
+        picks: Vec::new(),
+    }
+}
+
+/// Nothing scored high enough: say so, with the nearest tags and endpoints.
+fn nothing(spec: &Spec, text: &str, routing: &Routing, style: Style) -> View {
+    let tags = match spec.find_tag(text) {
+        TagMatch::Suggestions(t) => t,
+        TagMatch::Found(t) => vec![t],
+    };
+    let mut ops: Vec<&Operation> = routing
+        .suggestions
+        .iter()
+        .filter_map(|label| spec.operations.iter().find(|o| o.label() == *label))
+        .collect();
+    if ops.is_empty() {
+        ops = spec.closest_endpoints(None, text, 3);
+    }
+    let mut view = browse::suggestions(spec, text, &tags, &ops, style);
+    view.text.push_str("\nNo request was understood well enough to run; try the words of an endpoint's summary, or `tags`.\n");
+    view
+}
+
+/// Near ties in the REPL: a numbered list of explicit commands to pick from.
+fn choices(spec: &Spec, text: &str, best: &Plan, ties: &[Plan], style: Style) -> View {
+    let mut table = Table::new(["Request", "What it does"]).numbered();
+    let mut picks = Vec::new();
+    for plan in std::iter::once(best).chain(ties) {
+        let Some(step) = plan.steps.last() else {
+            continue;
+        };
+        let command = command_for(plan);
+        table.row(vec![
+            format!("{} {}", style.method(step.method), step.concrete_path()),
+            one_line(&step.purpose, 50),
+        ]);
+        picks.push(command);
+    }
+    View {
+        text: format!(
+            "Several requests match `{text}` about equally. Type a number to run one (writes are confirmed first):\n\n{}",
+            table.render(style)
+        ),
+        json: json!({"mode": "choices", "version": spec.version, "query": text, "choices": picks}),
+        picks,
+    }
+}
+
+/// A plan's last request as an explicit command the REPL can run.
+fn command_for(plan: &Plan) -> String {
+    let Some(s) = plan.steps.last() else {
+        return String::new();
+    };
+    let mut out = format!("{} {}", s.method, s.concrete_path());
+    for (name, value) in &s.query {
+        let values = match value {
+            serde_json::Value::Array(items) => items.clone(),
+            v => vec![v.clone()],
+        };
+        for v in values {
+            let v = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            let item = format!("{name}=={v}");
+            out.push(' ');
+            out.push_str(&if item.contains(' ') {
+                format!("'{item}'")
+            } else {
+                item
+            });
+        }
+    }
+    if let Some(body) = &s.body {
+        out.push_str(&format!(" -d '{body}'"));
+    }
+    out
+}
+
+/// What a low-confidence request was understood as.
+fn understood(plan: &Plan, style: Style) -> String {
+    let mut out = format!("{}\n", style.bold("Understood as:"));
+    for s in &plan.steps {
+        out.push_str(&format!(
+            "  {} {}",
+            style.method(s.method),
+            s.concrete_path()
+        ));
+        if let Some(b) = &s.body {
+            out.push_str(&format!(" {b}"));
+        }
+        out.push('\n');
+    }
+    for n in &plan.notes {
+        out.push_str(&format!("  {}\n", style.dim(n)));
+    }
+    out
+}
+
+/// `help` after a routed request: which operation, why, then its detail.
+fn explain(spec: &Spec, text: &str, routing: &Routing, style: Style) -> View {
+    let mut out = String::new();
+    let op = routing
+        .op
+        .as_deref()
+        .and_then(|label| spec.operations.iter().find(|o| o.label() == label));
+    match (&routing.plan, &routing.answer) {
+        (None, Some(a)) => out.push_str(&format!(
+            "`{text}` is a question: answered from grammar/knowledge.md, section {}.\n",
+            style.bold(&a.title)
+        )),
+        (None, None) => out.push_str(&format!("`{text}` matches no request well enough.\n")),
+        (Some(plan), _) => {
+            out.push_str(&format!("`{text}` resolves to:\n"));
+            for s in &plan.steps {
+                out.push_str(&format!(
+                    "  {} {}  {}\n",
+                    style.method(s.method),
+                    s.concrete_path(),
+                    style.dim(&s.purpose)
+                ));
+            }
+            out.push_str(&format!("{} {}\n", style.bold("Why:"), plan.reason));
+            for n in &plan.notes {
+                out.push_str(&format!("  {}\n", style.dim(n)));
+            }
+        }
+    }
+    for line in &routing.why {
+        out.push_str(&format!("  {}\n", style.dim(line)));
+    }
+    let mut json = json!({
+        "mode": "detail",
+        "version": spec.version,
+        "query": text,
+        "routing": {
+            "plan": routing.plan.as_ref().map(|p| json!({
+                "steps": p.steps.iter().map(|s| s.to_json()).collect::<Vec<_>>(),
+                "reason": p.reason,
+                "notes": p.notes,
+                "alternatives": p.alternatives,
+            })),
+            "answer": routing.answer.as_ref().map(|a| &a.title),
+            "fast_path": routing.fast_path,
+            "why": routing.why,
+        },
+    });
+    if let Some(op) = op {
+        let detail = detail::endpoint(spec, op, style);
+        out.push('\n');
+        out.push_str(&detail.text);
+        json["endpoint"] = detail.json["endpoint"].clone();
+    }
+    View {
+        text: out,
+        json,
+        picks: Vec::new(),
     }
 }

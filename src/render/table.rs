@@ -150,6 +150,9 @@ mod tests {
             "Returns a list."
         );
         assert_eq!(one_line("abcdef", 4), "abc…");
-        assert_eq!(one_line("\nReturns users that\nhave memberships. More.", 80), "Returns users that have memberships.");
+        assert_eq!(
+            one_line("\nReturns users that\nhave memberships. More.", 80),
+            "Returns users that have memberships."
+        );
     }
 }

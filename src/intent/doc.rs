@@ -1,0 +1,248 @@
+//! A request, read: its tokens, the entities in them, and the normalised
+//! terms of the remaining words (typos corrected, synonyms applied), each
+//! term pointing back at its token.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+use super::entities::{Entity, Extractor, Kind, Known};
+use super::grammar::Table;
+use super::lexicon::{Lexicon, Term, words};
+use super::tokens::{Token, tokenize};
+
+/// The word classes of `grammar/words.txt`, as sets.
+#[derive(Debug, Clone, Default)]
+pub struct Words {
+    pub stop: HashSet<String>,
+    pub connector: HashSet<String>,
+    pub link: HashSet<String>,
+    pub lead: HashSet<String>,
+    pub lead_resource: HashSet<String>,
+    pub article: HashSet<String>,
+    /// Words after which a free word is a value ("by slug acme").
+    pub value_cue: HashSet<String>,
+    pub suffix: HashSet<String>,
+    pub question: HashSet<String>,
+    /// `(phrase, object)`: `them` is a user, `it` is anything.
+    pub refs: Vec<(Vec<String>, Option<String>)>,
+    /// `(verb, operation actions that count as it)`.
+    pub akin: Vec<(String, Vec<String>)>,
+    /// Operation actions a request with several values of one kind says.
+    pub plural_actions: Vec<String>,
+    /// `(class, verbs)`: read, create, update, delete, collection, item, plain.
+    pub verbs: Vec<(String, Vec<String>)>,
+}
+
+impl Words {
+    pub fn new(table: &Table) -> Words {
+        let set = |k: &str| table.list(k).into_iter().collect::<HashSet<String>>();
+        let mut refs: Vec<(Vec<String>, Option<String>)> = Vec::new();
+        for p in table.list("ref") {
+            refs.push((p.split_whitespace().map(str::to_string).collect(), None));
+        }
+        for (object, list) in table.family("ref") {
+            for p in list {
+                refs.push((
+                    p.split_whitespace().map(str::to_string).collect(),
+                    Some(object.clone()),
+                ));
+            }
+        }
+        refs.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+        Words {
+            stop: set("stop"),
+            connector: set("connector"),
+            link: set("link"),
+            lead: set("lead"),
+            lead_resource: set("lead.resource"),
+            article: set("article"),
+            value_cue: set("value.cue"),
+            suffix: set("suffix"),
+            question: set("question"),
+            refs,
+            akin: table.family("akin"),
+            verbs: table.family("verb"),
+            plural_actions: table.list("plural.action"),
+        }
+    }
+
+    /// The verbs of a class.
+    pub fn verbs(&self, class: &str) -> &[String] {
+        self.verbs
+            .iter()
+            .find(|(c, _)| c == class)
+            .map_or(&[], |(_, v)| v.as_slice())
+    }
+
+    /// Every word of every class.
+    pub fn vocabulary(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for set in [
+            &self.stop,
+            &self.connector,
+            &self.link,
+            &self.lead,
+            &self.lead_resource,
+            &self.article,
+            &self.suffix,
+            &self.question,
+        ] {
+            out.extend(set.iter().cloned());
+        }
+        out.extend(self.refs.iter().flat_map(|(p, _)| p.clone()));
+        out
+    }
+}
+
+/// A reference to something earlier in the conversation ("them", "that
+/// org"): the token, and the object type when the words say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ref {
+    pub at: usize,
+    pub object: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub tokens: Vec<Token>,
+    pub entities: Vec<Entity>,
+    /// Terms of the words no hard entity took; `Term::at` is a token index.
+    pub terms: Vec<Term>,
+    /// Starts with a question word or ends with `?`.
+    pub question: bool,
+    /// Starts with a question word.
+    pub leading_question: bool,
+    pub refs: Vec<Ref>,
+}
+
+impl Doc {
+    pub fn read(text: &str, lex: &Lexicon, ex: &Extractor, words_: &Words, now_ms: i64) -> Doc {
+        let mut tokens = tokenize(text);
+        // The whole request quoted as one shell argument is still a request.
+        if let [only] = tokens.as_slice()
+            && only.quoted
+            && only.text.contains(' ')
+        {
+            tokens = tokenize(&only.text.clone());
+        }
+        // Each word is corrected once, whoever asks.
+        let memo: RefCell<HashMap<String, Option<String>>> = RefCell::default();
+        let correct = |w: &str| -> Option<String> {
+            if let Some(hit) = memo.borrow().get(w) {
+                return hit.clone();
+            }
+            let fixed = lex.correct(w);
+            memo.borrow_mut().insert(w.to_string(), fixed.clone());
+            fixed
+        };
+        let unknown = |w: &str| !lex.is_known(w) && correct(w).is_none();
+        let known = Known {
+            unknown: &unknown,
+            fixed: &correct,
+        };
+        let entities = ex.extract(&tokens, &known, now_ms);
+        let mut hard = vec![false; tokens.len()];
+        for e in entities.iter().filter(|e| e.hard) {
+            for h in &mut hard[e.first..=e.last] {
+                *h = true;
+            }
+        }
+        // Words of each run of free tokens, typos corrected, then terms.
+        let mut terms = Vec::new();
+        let mut run: Vec<String> = Vec::new();
+        let mut owner: Vec<usize> = Vec::new();
+        let flush = |run: &mut Vec<String>, owner: &mut Vec<usize>, terms: &mut Vec<Term>| {
+            for t in lex.terms(run) {
+                terms.push(Term {
+                    text: t.text,
+                    at: owner[t.at],
+                    last: owner[t.last],
+                });
+            }
+            run.clear();
+            owner.clear();
+        };
+        for (i, t) in tokens.iter().enumerate() {
+            if hard[i] {
+                flush(&mut run, &mut owner, &mut terms);
+                continue;
+            }
+            for w in token_words(&t.lower) {
+                let w = correct(&w).unwrap_or(w);
+                run.push(w);
+                owner.push(i);
+            }
+        }
+        flush(&mut run, &mut owner, &mut terms);
+        let first = tokens.first().map(|t| t.lower.as_str()).unwrap_or("");
+        let leading_question = words_.question.contains(first);
+        let question = leading_question || text.trim().trim_matches('"').trim_end().ends_with('?');
+        let mut refs = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            let hit = words_.refs.iter().find(|(p, _)| {
+                p.iter().enumerate().all(|(k, w)| {
+                    tokens
+                        .get(i + k)
+                        .is_some_and(|t| t.lower == *w && !hard[i + k])
+                })
+            });
+            match hit {
+                Some((p, object)) => {
+                    refs.push(Ref {
+                        at: i,
+                        object: object.clone(),
+                    });
+                    i += p.len();
+                }
+                None => i += 1,
+            }
+        }
+        Doc {
+            tokens,
+            entities,
+            terms,
+            question,
+            leading_question,
+            refs,
+        }
+    }
+
+    pub fn has_term(&self, term: &str) -> bool {
+        self.terms.iter().any(|t| t.text == term)
+    }
+
+    /// The hard entity covering a token.
+    pub fn entity_at(&self, token: usize) -> Option<usize> {
+        self.entities
+            .iter()
+            .position(|e| e.hard && e.first <= token && token <= e.last)
+    }
+
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = (usize, &Entity)> {
+        self.entities
+            .iter()
+            .enumerate()
+            .filter(move |(_, e)| e.kind == kind)
+    }
+
+    /// Terms at a token.
+    pub fn terms_at(&self, token: usize) -> impl Iterator<Item = &str> {
+        self.terms
+            .iter()
+            .filter(move |t| t.at == token)
+            .map(|t| t.text.as_str())
+    }
+}
+
+/// The words of one token: apostrophes stay inside words ("don't"), other
+/// punctuation splits ("sign-in" is two words).
+fn token_words(lower: &str) -> Vec<String> {
+    if lower.contains('\'') || lower.contains('’') {
+        let w = lower.replace('’', "'");
+        if w.chars().all(|c| c.is_alphanumeric() || c == '\'') {
+            return vec![w];
+        }
+    }
+    words(lower)
+}

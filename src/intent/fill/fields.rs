@@ -1,0 +1,359 @@
+//! Query parameters and body fields: set by a rule, written as metadata
+//! pairs, named in words ("last name to Nakamura"), given bare as values of
+//! a kind ("invite jo@acme.io"), one of a field's allowed values, the name
+//! of what is created, or a time filter and a sort.
+
+use serde_json::{Map, Value};
+
+use super::{Filled, id_params, set_path};
+use crate::intent::Router;
+use crate::intent::doc::Doc;
+use crate::intent::entities::Kind;
+use crate::intent::metadata::MetaKind;
+use crate::intent::phrases::{self, Said};
+use crate::intent::rules::{Assigned, Capture, Hit};
+use crate::intent::time::{Bound, describe};
+use crate::intent::vocab::{Field, OpVocab, Place};
+use crate::spec::{JsonKind, Method};
+
+pub fn assign(r: &Router, v: &OpVocab, doc: &Doc, hit: &Hit, f: &mut Filled) {
+    for (path, value) in &hit.rule.assigns {
+        let top = path.split('.').next().unwrap_or(path);
+        let value = match value {
+            Assigned::Literal(v) => v.clone(),
+            Assigned::Slot(name) => match hit.captures.iter().find(|(n, _)| n == name) {
+                Some((_, Capture::Entity(e))) => {
+                    f.used[*e] = true;
+                    r.value_for(&doc.entities[*e], top)
+                }
+                Some((_, Capture::RoleWord(t))) => {
+                    Value::from(r.ex.normalise_role(&doc.tokens[*t].lower))
+                }
+                None => continue,
+            },
+        };
+        match v.field(top) {
+            Some(field) if field.place == Place::Query => f.query.push((top.to_string(), value)),
+            _ => set_path(&mut f.body, path, value),
+        }
+        f.score(format!("{path} from the rule"), 0.5);
+    }
+}
+
+/// Metadata pairs, for operations with metadata fields, when the request
+/// is about metadata (or the operation writes nothing else).
+pub fn metadata(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
+    let kinds = [MetaKind::Public, MetaKind::Private, MetaKind::Unsafe];
+    let meta_fields = v
+        .fields
+        .iter()
+        .filter(|x| x.place == Place::Body && kinds.iter().any(|k| k.field() == x.name))
+        .count();
+    let only = meta_fields > 0
+        && meta_fields == v.fields.iter().filter(|x| x.place == Place::Body).count();
+    if meta_fields == 0 || !(only || r.meta.is_mentioned(doc)) {
+        return;
+    }
+    let Some(mut m) = r.meta.parse(doc, &r.words) else {
+        return;
+    };
+    if v.field(m.kind.field()).is_none() {
+        m.kind = MetaKind::Public;
+    }
+    f.body
+        .insert(m.kind.field().into(), Value::Object(m.values.clone()));
+    for e in &m.used {
+        f.used[*e] = true;
+    }
+    f.score("metadata values", 2.0);
+    f.meta = Some(m);
+}
+
+/// Fields named in words, with the value after the name.
+pub fn named(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
+    let own = |t: &str| v.segments.iter().flatten().any(|s| s == t);
+    let stops = phrases::field_starts(doc, v, &r.words);
+    for field in &v.fields {
+        if matches!(field.place, Place::Path | Place::Item)
+            || f.is_set(&field.name)
+            || f.meta.is_some() && field.name.ends_with("metadata")
+        {
+            continue;
+        }
+        // The operation's own words ("role" of role sets) are not a field.
+        if field.terms.iter().all(|t| own(t)) {
+            continue;
+        }
+        let Some(m) = phrases::mention(doc, field, &r.words) else {
+            continue;
+        };
+        let taken = |e: usize| f.used[e];
+        let after = phrases::After {
+            taken: &taken,
+            own_word: &own,
+            stops: &stops,
+        };
+        let value = match phrases::value_after(doc, m, field, &r.words, &after) {
+            // Half a name ("user" for user_id) only takes a value of its kind.
+            Some(Said::Entity(e)) if !m.full && !r.accepts(&field.name, &doc.entities[e]) => {
+                continue;
+            }
+            Some(Said::Entity(e)) if !f.used[e] && doc.entities[e].kind != Kind::Time => {
+                f.used[e] = true;
+                let value = r.shape(field, r.value_for(&doc.entities[e], &field.name));
+                f.set(field, value);
+                together(r, doc, f, field, e);
+                f.named += 1;
+                f.score(format!("{} named", field.name), named_points(field));
+                continue;
+            }
+            Some(Said::Value(value)) => match sort_value(r, field, doc, m.next, value) {
+                Some(v) => v,
+                None => continue,
+            },
+            _ if m.full && field.kind == JsonKind::Boolean => Value::Bool(r.polarity(doc)),
+            // A filter whose values are "true"/"false" ("verified domains").
+            _ if m.full && field.enums.iter().any(|e| e == "true") => {
+                Value::from(r.polarity(doc).to_string())
+            }
+            _ => continue,
+        };
+        f.set(field, r.shape(field, value));
+        f.named += 1;
+        f.score(format!("{} named", field.name), named_points(field));
+    }
+}
+
+/// "sorted by last sign in": sort words after the sort field's name become
+/// the sort value they stand for; other words are no sort (a value typed
+/// as the API writes it, `-created_at`, stays).
+fn sort_value(r: &Router, field: &Field, doc: &Doc, from: usize, value: Value) -> Option<Value> {
+    if !r.fields_for_key("sort").contains(&field.name) {
+        return Some(value);
+    }
+    let rest: Vec<&str> = doc.tokens[from..]
+        .iter()
+        .map(|t| t.lower.as_str())
+        .collect();
+    if let Some(order) = r.order_in(&rest) {
+        return Some(Value::from(order));
+    }
+    let typed_as_api = value
+        .as_str()
+        .is_some_and(|s| s.starts_with(['+', '-']) || s.contains('_'));
+    typed_as_api.then_some(value)
+}
+
+/// A longer field name typed in full says more ("block disposable email
+/// domains").
+fn named_points(field: &Field) -> f32 {
+    field.terms.len().clamp(1, 3) as f32
+}
+
+/// Values of the same kind as entity `e` join it in an array field.
+fn together(r: &Router, doc: &Doc, f: &mut Filled, field: &Field, e: usize) {
+    if field.kind != JsonKind::Array {
+        return;
+    }
+    let ent = &doc.entities[e];
+    for (o, other) in doc.entities.iter().enumerate() {
+        if o == e || f.used[o] || other.kind != ent.kind || other.key != ent.key {
+            continue;
+        }
+        f.used[o] = true;
+        let extra = r.value_for(other, &field.name);
+        let list = match field.place {
+            Place::Query => f
+                .query
+                .iter_mut()
+                .rev()
+                .find(|(n, _)| *n == field.name)
+                .map(|(_, v)| v),
+            _ => f.body.get_mut(&field.name),
+        };
+        if let Some(Value::Array(list)) = list {
+            list.push(extra);
+        }
+    }
+}
+
+/// An array body (bulk operations): one item per value of the kind that
+/// has the most, each with the single values of other kinds ("invite a@x.io
+/// and b@x.io as admins": two items, both `org:admin`).
+pub fn items(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
+    let fields: Vec<&Field> = v.fields.iter().filter(|x| x.place == Place::Item).collect();
+    if fields.is_empty() {
+        return;
+    }
+    let fits = |kind: Kind| -> Option<&Field> {
+        let names = r.fields_for(kind);
+        names
+            .iter()
+            .find_map(|n| fields.iter().copied().find(|x| x.name == *n))
+    };
+    let mut groups: Vec<(Kind, &Field, Vec<usize>)> = Vec::new();
+    for (e, ent) in doc.entities.iter().enumerate() {
+        let Some(field) = fits(ent.kind).filter(|_| !f.used[e]) else {
+            continue;
+        };
+        match groups.iter_mut().find(|(k, _, _)| *k == ent.kind) {
+            Some((_, _, list)) => list.push(e),
+            None => groups.push((ent.kind, field, vec![e])),
+        }
+    }
+    groups.sort_by_key(|(_, _, list)| std::cmp::Reverse(list.len()));
+    let Some((_, driver, list)) = groups.first() else {
+        return;
+    };
+    for e in list {
+        let mut item = Map::new();
+        item.insert(
+            driver.name.clone(),
+            r.value_for(&doc.entities[*e], &driver.name),
+        );
+        f.items.push(item);
+        f.used[*e] = true;
+        f.score(format!("{} item", driver.name), 1.5);
+    }
+    for (_, field, rest) in groups.iter().skip(1).filter(|(_, _, l)| l.len() == 1) {
+        let value = r.value_for(&doc.entities[rest[0]], &field.name);
+        f.set(field, value);
+        f.used[rest[0]] = true;
+        f.score(format!("{} for each item", field.name), 1.0);
+    }
+}
+
+/// Values given bare go to the first free field their kind fills; values
+/// of one kind go together into an array field.
+pub fn by_kind(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
+    for (e, ent) in doc.entities.iter().enumerate() {
+        if f.used[e] {
+            continue;
+        }
+        let candidates: Vec<String> = match ent.kind {
+            Kind::Id => id_params(r, ent).to_vec(),
+            Kind::Pair => vec![ent.key.clone().unwrap_or_default()],
+            Kind::Username if ent.key.is_some() => continue,
+            Kind::Quoted if v.method == Method::Get => continue,
+            kind => r.fields_for(kind).to_vec(),
+        };
+        let free_field = candidates
+            .iter()
+            .filter_map(|c| v.field(c))
+            .find(|x| matches!(x.place, Place::Query | Place::Body) && !f.is_set(&x.name));
+        let Some(field) = free_field else { continue };
+        f.used[e] = true;
+        let value = r.shape(field, r.value_for(ent, &field.name));
+        f.set(field, value);
+        // An ID counts fully in the field it is first for (`user_id`), less
+        // in another it may fill (`inviter_user_id`).
+        let points = match ent.kind {
+            Kind::Id if candidates.first() == Some(&field.name) => 2.0,
+            Kind::Id => 0.5,
+            _ => 1.5,
+        };
+        f.score(format!("{} from {:?}", field.name, ent.kind), points);
+        together(r, doc, f, field, e);
+    }
+}
+
+/// A word that is one of a field's allowed values ("pending", "active")
+/// sets it; not words that name things IDs stand for ("user", "org").
+pub fn allowed_values(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
+    let with_enums = v
+        .fields
+        .iter()
+        .filter(|x| matches!(x.place, Place::Query | Place::Body) && !x.enums.is_empty());
+    for field in with_enums {
+        if f.is_set(&field.name) {
+            continue;
+        }
+        let word = doc.tokens.iter().enumerate().find_map(|(i, t)| {
+            let fits = doc.entity_at(i).is_none()
+                && field.enums.contains(&t.lower)
+                && !doc.terms_at(i).any(|term| r.object_terms.contains(term));
+            fits.then(|| t.lower.clone())
+        });
+        if let Some(word) = word {
+            f.set(field, r.shape(field, Value::from(word)));
+            f.score(format!("{} from an allowed value", field.name), 1.0);
+        }
+    }
+}
+
+/// The name of what a POST or PUT creates ("create organization Acme").
+pub fn name(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
+    if !matches!(v.method, Method::Post | Method::Put) {
+        return;
+    }
+    let Some(field) = r
+        .fields_for(Kind::Quoted)
+        .first()
+        .and_then(|n| v.field(n))
+        .filter(|x| x.place == Place::Body && !f.is_set(&x.name))
+    else {
+        return;
+    };
+    let found = phrases::name(doc, v, &r.words, &f.used_tokens).or_else(|| {
+        // "create the Initrode organization": the words nothing else claims.
+        let start =
+            (0..doc.tokens.len()).find(|&k| super::path::unclaimed(r, v, doc, f, k, false))?;
+        let end = (start..doc.tokens.len())
+            .take_while(|&k| super::path::unclaimed(r, v, doc, f, k, false))
+            .last()?;
+        let words: Vec<&str> = doc.tokens[start..=end]
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect();
+        Some((words.join(" "), None))
+    });
+    if let Some((name, e)) = found {
+        f.set(field, Value::from(name));
+        if let Some(e) = e {
+            f.used[e] = true;
+        }
+        // A name guessed from unclaimed words does not make the operation
+        // more likely.
+        if e.is_some() || phrases::name(doc, v, &r.words, &f.used_tokens).is_some() {
+            f.score("name", 1.0);
+        }
+    }
+}
+
+pub fn time_and_order(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
+    for (e, ent) in doc.entities.iter().enumerate() {
+        let Some(t) = &ent.time else { continue };
+        let suffix = match t.bound {
+            Bound::After => "after",
+            Bound::Before => "before",
+        };
+        let fields = t
+            .field
+            .iter()
+            .cloned()
+            .chain(r.ex.time.fields.iter().map(|(n, _)| n.clone()));
+        let name = fields
+            .map(|n| format!("{n}_{suffix}"))
+            .find(|n| v.field(n).is_some() && !f.is_set(n));
+        if let Some(name) = name {
+            f.used[e] = true;
+            f.query.push((name.clone(), Value::from(t.ms)));
+            f.notes.push(format!(
+                "`{name}={}` is {} ({}), in Unix milliseconds.",
+                t.ms,
+                describe(t.ms),
+                t.label
+            ));
+            f.score(format!("{name} from the time filter"), 1.5);
+        }
+    }
+    if let Some(order) = r.order(doc) {
+        let field = r
+            .fields_for_key("sort")
+            .iter()
+            .find_map(|n| v.field(n).cloned());
+        if let Some(field) = field.filter(|x| !f.is_set(&x.name)) {
+            f.set(&field, Value::from(order));
+        }
+    }
+}

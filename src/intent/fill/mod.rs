@@ -1,0 +1,159 @@
+//! Filling one operation from a request: path parameters from IDs (or a
+//! user lookup, or the conversation's memory), then fields from rule
+//! assignments, metadata pairs, fields named in words, and bare values by
+//! kind (`grammar/fields.txt`). How well the request fits also comes out,
+//! as points for ranking: every ID placed counts, every ID left over or
+//! required value missing counts against.
+
+mod fields;
+mod path;
+
+use serde_json::{Map, Value};
+
+use super::Router;
+use super::doc::Doc;
+use super::entities::{Entity, Kind};
+use super::metadata::MetaWrite;
+use super::rules::{Hit, Target};
+use super::vocab::{Field, OpVocab, Place};
+use crate::memory::Memory;
+use crate::plan::Slot;
+
+/// A user found by something other than their ID, through `GET /users`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lookup {
+    /// The `GET /users` filter (`email_address`, `username`...).
+    pub by: String,
+    pub value: String,
+    /// Where the found user's ID goes.
+    pub slot: Slot,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filled {
+    pub path: Vec<(String, Value)>,
+    pub query: Vec<(String, Value)>,
+    pub body: Map<String, Value>,
+    /// For an array body (bulk operations): one object per item.
+    pub items: Vec<Map<String, Value>>,
+    pub used: Vec<bool>,
+    /// Free words taken as values (a template's slug).
+    pub used_tokens: Vec<usize>,
+    pub lookup: Option<Lookup>,
+    pub meta: Option<MetaWrite>,
+    /// Fields named in words ("last name to ...").
+    pub named: usize,
+    pub missing: Vec<String>,
+    /// Parameters the request referred back to with nothing to refer to.
+    pub referred: Vec<String>,
+    pub notes: Vec<String>,
+    pub points: f32,
+    pub why: Vec<(String, f32)>,
+}
+
+impl Filled {
+    fn score(&mut self, what: impl Into<String>, points: f32) {
+        self.points += points;
+        self.why.push((what.into(), points));
+    }
+
+    fn set(&mut self, field: &Field, value: Value) {
+        match field.place {
+            Place::Query => self.query.push((field.name.clone(), value)),
+            Place::Body => {
+                self.body.insert(field.name.clone(), value);
+            }
+            Place::Path => self.path.push((field.name.clone(), value)),
+            Place::Item => {
+                for item in &mut self.items {
+                    item.insert(field.name.clone(), value.clone());
+                }
+            }
+        }
+    }
+
+    pub fn is_set(&self, name: &str) -> bool {
+        self.body.contains_key(name)
+            || self.query.iter().any(|(n, _)| n == name)
+            || self.path.iter().any(|(n, _)| n == name)
+            || self.items.first().is_some_and(|i| i.contains_key(name))
+    }
+}
+
+pub struct Context<'a> {
+    pub now_ms: i64,
+    pub memory: &'a Memory,
+    pub repl: bool,
+}
+
+pub fn fill(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Filled {
+    let mut f = Filled {
+        used: vec![false; doc.entities.len()],
+        ..Filled::default()
+    };
+    path::params(r, v, doc, ctx, &mut f);
+    if let Some(hit) = hit.filter(|h| h.rule.target == Target::Op(v.method, v.path.clone())) {
+        fields::assign(r, v, doc, hit, &mut f);
+    }
+    fields::metadata(r, v, doc, &mut f);
+    fields::named(r, v, doc, &mut f);
+    fields::items(r, v, doc, &mut f);
+    fields::by_kind(r, v, doc, &mut f);
+    path::user_field(r, v, doc, &mut f);
+    fields::allowed_values(r, v, doc, &mut f);
+    fields::name(r, v, doc, &mut f);
+    fields::time_and_order(r, v, doc, &mut f);
+    for field in &v.fields {
+        let counted = match field.place {
+            Place::Path => false,
+            Place::Item => f.items.is_empty(),
+            _ => true,
+        };
+        if counted && field.required && !f.is_set(&field.name) {
+            f.missing.push(field.name.clone());
+            f.score(format!("{} missing", field.name), -0.5);
+        }
+    }
+    leftovers(doc, &mut f);
+    f
+}
+
+/// The ID params of an entity (from `grammar/ids.txt`).
+fn id_params<'g>(r: &'g Router, e: &Entity) -> &'g [String] {
+    e.id.map(|i| r.grammar.ids[i].params.as_slice())
+        .unwrap_or(&[])
+}
+
+/// Sets `a.b.c` in a JSON object, creating objects on the way.
+pub fn set_path(map: &mut Map<String, Value>, path: &str, value: Value) {
+    match path.split_once('.') {
+        None => {
+            map.insert(path.to_string(), value);
+        }
+        Some((head, rest)) => {
+            let inner = map
+                .entry(head.to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(m) = inner {
+                set_path(m, rest, value);
+            }
+        }
+    }
+}
+
+fn leftovers(doc: &Doc, f: &mut Filled) {
+    for (e, ent) in doc.entities.iter().enumerate() {
+        if f.used[e] || !ent.hard {
+            continue;
+        }
+        let points = match ent.kind {
+            Kind::Id => -3.0,
+            Kind::Quoted | Kind::Op | Kind::Date => -0.5,
+            Kind::Username if ent.key.is_some() => 0.0,
+            _ => -1.5,
+        };
+        if points != 0.0 {
+            f.score(format!("{:?} `{}` unused", ent.kind, ent.text()), points);
+        }
+    }
+}

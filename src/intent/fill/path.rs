@@ -1,0 +1,185 @@
+//! Path parameters: an ID of the right prefix, an allowed value ("sms"), a
+//! free word for a name-like parameter (a template's slug), a user looked
+//! up by email, phone or username, or what the conversation produced.
+
+use serde_json::Value;
+
+use super::{Context, Filled, Lookup, id_params};
+use crate::intent::Router;
+use crate::intent::doc::Doc;
+use crate::intent::entities::Kind;
+use crate::intent::vocab::{OpVocab, Place};
+use crate::plan::Slot;
+
+pub fn params(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, f: &mut Filled) {
+    let mut refs = doc.refs.len();
+    for (p, _) in &v.params {
+        let free = |f: &Filled, e: usize| !f.used[e] && doc.entities[e].kind == Kind::Id;
+        let by_table = (0..doc.entities.len())
+            .find(|&e| free(f, e) && id_params(r, &doc.entities[e]).contains(p));
+        if let Some(e) = by_table {
+            f.used[e] = true;
+            f.path.push((p.clone(), doc.entities[e].value.clone()));
+            f.score(format!("{p} from the ID"), 4.0);
+            continue;
+        }
+        let enum_word = v.field(p).and_then(|x| {
+            doc.tokens
+                .iter()
+                .enumerate()
+                .find(|(k, t)| x.enums.contains(&t.lower) && !f.used_tokens.contains(k))
+                .map(|(k, t)| (k, t.lower.clone()))
+        });
+        if let Some((k, word)) = enum_word {
+            f.used_tokens.push(k);
+            f.path.push((p.clone(), Value::from(word)));
+            f.score(format!("{p} from an allowed value"), 1.5);
+            continue;
+        }
+        // An ID of a prefix the grammar does not know fills what is left.
+        let stray = (0..doc.entities.len()).find(|&e| free(f, e) && doc.entities[e].id.is_none());
+        if let Some(e) = stray {
+            f.used[e] = true;
+            f.path.push((p.clone(), doc.entities[e].value.clone()));
+            f.score(format!("{p} from an ID of another kind"), 1.0);
+            continue;
+        }
+        if r.is_user_param(p)
+            && let Some((e, lookup)) = identification(r, doc, f, Slot::Path(p.clone()))
+        {
+            f.used[e] = true;
+            f.lookup = Some(lookup);
+            f.score(format!("{p} by looking the user up"), 2.5);
+            continue;
+        }
+        if let Some(k) = free_word(r, v, doc, f, r.is_id_param(p)) {
+            f.used_tokens.push(k);
+            if let Some(e) = doc.entity_at(k) {
+                f.used[e] = true;
+            }
+            f.path
+                .push((p.clone(), Value::from(doc.tokens[k].text.as_str())));
+            f.score(format!("{p} from the word `{}`", doc.tokens[k].text), 1.0);
+            continue;
+        }
+        if refs > 0 {
+            refs -= 1;
+            remembered(r, p, ctx, f);
+            continue;
+        }
+        f.missing.push(p.clone());
+        f.score(format!("{p} missing"), -3.0);
+    }
+}
+
+fn remembered(r: &Router, p: &str, ctx: &Context, f: &mut Filled) {
+    match r.remembered(p, ctx.memory) {
+        Some((id, object)) => {
+            f.notes.push(format!(
+                "Using {id} for {p}: the last {object} in this conversation."
+            ));
+            f.path.push((p.to_string(), Value::from(id)));
+            f.score(format!("{p} from the conversation"), 2.0);
+        }
+        None => {
+            let why = if ctx.repl {
+                "nothing earlier in this conversation has one"
+            } else {
+                "a one-shot command has no conversation to refer back to"
+            };
+            f.notes.push(format!(
+                "The request refers to an earlier {p}, but {why}; give the ID."
+            ));
+            f.missing.push(p.to_string());
+            f.referred.push(p.to_string());
+            f.score(format!("{p} refers back"), 1.0);
+        }
+    }
+}
+
+/// A word nothing else claims for a name-like parameter ("revert email
+/// template magic_link"): not an entity of its own, not a word of this or
+/// any operation, not a small word. For a parameter IDs fill, only right
+/// after a value cue ("by slug acme").
+fn free_word(r: &Router, v: &OpVocab, doc: &Doc, f: &Filled, id_param: bool) -> Option<usize> {
+    (0..doc.tokens.len()).find(|&k| {
+        let cued = k
+            .checked_sub(1)
+            .is_some_and(|j| r.words.value_cue.contains(&doc.tokens[j].lower));
+        let small = r.words.value_cue.contains(&doc.tokens[k].lower);
+        !small && (cued || !id_param) && unclaimed(r, v, doc, f, k, cued)
+    })
+}
+
+/// Whether token `k` is a word nothing claims: no entity of its own (or a
+/// username or quoted value not yet used), not a small word, and (unless
+/// `cued`) no word of this or any operation, nor a verb.
+pub(super) fn unclaimed(
+    r: &Router,
+    v: &OpVocab,
+    doc: &Doc,
+    f: &Filled,
+    k: usize,
+    cued: bool,
+) -> bool {
+    let t = &doc.tokens[k];
+    let entity_ok = match doc.entity_at(k) {
+        None => true,
+        Some(e) => !f.used[e] && matches!(doc.entities[e].kind, Kind::Username | Kind::Quoted),
+    };
+    let w = &r.words;
+    let small = [&w.stop, &w.connector, &w.link, &w.question, &w.lead]
+        .iter()
+        .any(|set| set.contains(&t.lower));
+    // Field names (weighed lightly) do not claim a word.
+    let strong = |term: &str| v.weights.get(term).is_some_and(|w| *w >= 1.0);
+    let claimed = doc
+        .terms_at(k)
+        .any(|term| r.path_terms.contains(term) || strong(term) || r.is_verb(term));
+    entity_ok && !f.used_tokens.contains(&k) && !small && (cued || !claimed)
+}
+
+/// A user field of the body or query (`user_id` of an actor token) for a
+/// user named by email, phone or username: looked up like a path one.
+pub fn user_field(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
+    if f.lookup.is_some() {
+        return;
+    }
+    let field = v.fields.iter().find(|x| {
+        matches!(x.place, Place::Body | Place::Query)
+            && r.is_user_param(&x.name)
+            && !f.is_set(&x.name)
+    });
+    let Some(field) = field else { return };
+    let slot = match field.place {
+        Place::Query => Slot::Query(field.name.clone()),
+        _ => Slot::Body(format!("/{}", field.name)),
+    };
+    if let Some((e, lookup)) = identification(r, doc, f, slot) {
+        f.used[e] = true;
+        f.lookup = Some(lookup);
+        f.score(format!("{} by looking the user up", field.name), 2.0);
+    }
+}
+
+/// An email, phone or username that names the user an operation is about.
+fn identification(r: &Router, doc: &Doc, f: &Filled, slot: Slot) -> Option<(usize, Lookup)> {
+    let lookup = r.lookup_fields();
+    for kind in [Kind::Email, Kind::Phone, Kind::Username] {
+        for (e, ent) in doc.of_kind(kind) {
+            if f.used[e] {
+                continue;
+            }
+            let key = Router::kind_key(kind);
+            let by = lookup
+                .iter()
+                .find(|(k, _)| Some(k.as_str()) == key)
+                .map(|(_, b)| b.clone());
+            if let Some(by) = by {
+                let value = ent.text();
+                return Some((e, Lookup { by, value, slot }));
+            }
+        }
+    }
+    None
+}

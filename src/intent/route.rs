@@ -1,0 +1,225 @@
+//! One request, start to end: an answer for a question, a fast path by
+//! rule, or the best-scoring operation as a fast-path or generic plan; near
+//! ties and low confidence said plainly.
+
+use serde_json::Value;
+
+use super::Router;
+use super::doc::Doc;
+use super::entities::Kind;
+use super::fastpath;
+use super::fill::{Context, Filled};
+use super::knowledge::{self, Answer};
+use super::rules::{self, Target};
+use super::score::{self, Candidate};
+use crate::plan::{Plan, Step};
+
+/// Below this nothing matched well enough to act on.
+const NOTHING: f32 = 3.0;
+/// At or above this (and with no near tie) the choice is confident.
+const CONFIDENT: f32 = 6.0;
+/// Operations this close to the best are near ties.
+const TIE: f32 = 1.0;
+
+/// What routing made of a request.
+#[derive(Debug, Clone, Default)]
+pub struct Routing {
+    pub plan: Option<Plan>,
+    pub answer: Option<Answer>,
+    /// Whether the plan can be acted on without a second look.
+    pub confident: bool,
+    /// Near ties, as plans, best first (the REPL offers them to pick).
+    pub ties: Vec<Plan>,
+    /// `METHOD /path` of the plan's final step.
+    pub op: Option<String>,
+    pub fast_path: Option<String>,
+    /// How the plan was chosen, line by line, for `help`.
+    pub why: Vec<String>,
+    /// When nothing matched: the nearest operations.
+    pub suggestions: Vec<String>,
+}
+
+pub fn route(r: &Router, text: &str, ctx: &Context) -> Routing {
+    let doc = r.read(text, ctx.now_ms);
+    let answer = knowledge::answer(&r.grammar.knowledge, &knowledge::words(text))
+        .filter(|a| (doc.question && a.score >= 1) || a.score >= 3);
+    let params = |i: usize| r.grammar.ids[i].params.clone();
+    let hit = rules::best(&r.rules, &doc, &r.ex, &params);
+    let mut out = Routing {
+        answer,
+        ..Routing::default()
+    };
+    if let Some(h) = &hit
+        && let Target::FastPath(name) = &h.rule.target
+        && let Some(plan) = fastpath::build(r, name, &doc, ctx, Some(h))
+    {
+        out.why.push(format!(
+            "Matched rule `{}` (grammar/rules.txt line {}).",
+            h.rule.text, h.rule.line
+        ));
+        out.fast_path = Some(name.clone());
+        out.confident = true;
+        return finish(out, plan, &doc);
+    }
+    let ranked = score::rank(r, &doc, ctx, hit.as_ref());
+    let Some(best) = ranked.first().filter(|b| b.score >= NOTHING) else {
+        out.suggestions = ranked
+            .iter()
+            .filter(|c| c.score > 0.0)
+            .take(3)
+            .map(|c| r.vocab[c.op].label.clone())
+            .collect();
+        return out;
+    };
+    let v = &r.vocab[best.op];
+    let by_rule = hit
+        .as_ref()
+        .is_some_and(|h| h.rule.target == Target::Op(v.method, v.path.clone()));
+    let fast = fastpath::for_op(r, v, &doc, &best.filled);
+    let fast_plan = fast.and_then(|name| fastpath::build(r, name, &doc, ctx, None));
+    let ties: Vec<&Candidate> = ranked[1..]
+        .iter()
+        .filter(|c| c.score >= best.score - TIE)
+        .take(4)
+        .collect();
+    out.why.push(explain(r, best));
+    if let Some(h) = hit.as_ref().filter(|_| by_rule) {
+        out.why.push(format!(
+            "Rule `{}` (grammar/rules.txt line {}) chose it.",
+            h.rule.text, h.rule.line
+        ));
+    }
+    let near: Vec<&Candidate> = ranked[1..]
+        .iter()
+        .filter(|c| c.score >= best.score - 3.0)
+        .take(3)
+        .collect();
+    for c in &near {
+        out.why.push(format!("Next: {}", explain(r, c)));
+    }
+    let mut plan = match fast_plan {
+        Some(mut p) => {
+            p.reason = format!(
+                "{}, chosen by scores ({} scored {:.1})",
+                p.reason, v.label, best.score
+            );
+            out.fast_path = fast.map(str::to_string);
+            p
+        }
+        None => {
+            out.ties = ties.iter().map(|c| generic(r, c)).collect();
+            generic(r, best)
+        }
+    };
+    if by_rule {
+        plan.reason = format!(
+            "{}; rule `{}`",
+            plan.reason,
+            hit.as_ref().map_or("", |h| h.rule.text.as_str())
+        );
+    }
+    plan.alternatives = near.iter().map(|c| r.vocab[c.op].label.clone()).collect();
+    out.confident =
+        by_rule || (best.score >= CONFIDENT && (out.fast_path.is_some() || ties.is_empty()));
+    if !out.confident {
+        plan.notes.insert(
+            0,
+            format!(
+                "Low confidence: this is the closest match ({} scored {:.1}); check what was understood before confirming.",
+                v.label, best.score
+            ),
+        );
+    }
+    finish(out, plan, &doc)
+}
+
+/// Keeps the plan unless the request is a question best answered in words.
+/// A question about a particular thing ("which roles does user_2abc have
+/// in org_1?") is a request for data: its plan stands, without the answer.
+fn finish(mut out: Routing, plan: Plan, doc: &Doc) -> Routing {
+    out.op = plan.steps.last().map(Step::label);
+    let particular = doc.entities.iter().any(|e| {
+        matches!(
+            e.kind,
+            Kind::Id | Kind::Email | Kind::Phone | Kind::Url | Kind::Domain
+        ) || (e.kind == Kind::Username && e.key.is_none())
+    });
+    if out.answer.is_some() && particular && out.confident {
+        out.answer = None;
+    } else if out.answer.is_some() && (doc.leading_question || !out.confident) {
+        out.why
+            .push("Answered from grammar/knowledge.md; no request planned.".into());
+        return out;
+    }
+    out.plan = Some(plan);
+    out
+}
+
+/// The score's parts as one line.
+fn explain(r: &Router, c: &Candidate) -> String {
+    let parts: Vec<String> = c
+        .why
+        .iter()
+        .map(|(what, p)| format!("{what} {p:+.1}"))
+        .collect();
+    format!(
+        "{} scored {:.1}: {}.",
+        r.vocab[c.op].label,
+        c.score,
+        parts.join(", ")
+    )
+}
+
+/// A one-operation plan (after a user lookup when the request named the
+/// user by email, phone or username).
+fn generic(r: &Router, c: &Candidate) -> Plan {
+    let v = &r.vocab[c.op];
+    let f: &Filled = &c.filled;
+    let mut steps = Vec::new();
+    let mut notes = f.notes.clone();
+    let mut main = Step::new(v.method, &v.path, &v.operation_id);
+    main.path_params = f.path.clone();
+    main.query = f.query.clone();
+    if !f.items.is_empty() {
+        main.body = Some(Value::Array(
+            f.items.iter().cloned().map(Value::Object).collect(),
+        ));
+    } else if !f.body.is_empty() {
+        main.body = Some(Value::Object(f.body.clone()));
+    }
+    main.purpose = v.summary.clone();
+    if let (Some(lookup), Some(op)) = (&f.lookup, r.lookup_op()) {
+        let (find, note) = fastpath::lookup_step(r, op, lookup, 0, &mut main);
+        if matches!(lookup.slot, crate::plan::Slot::Body(_)) && main.body.is_none() {
+            main.body = Some(Value::Object(serde_json::Map::new()));
+        }
+        steps.push(find);
+        notes.push(note);
+    }
+    steps.push(main);
+    if let Some(m) = &f.meta {
+        notes.push(format!("Writing {}: {}.", m.kind.field(), m.why));
+        notes.extend(r.meta.explanation());
+    }
+    let missing: Vec<&String> = f.missing.iter().filter(|m| !f.is_set(m)).collect();
+    if !missing.is_empty() {
+        let list: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+        notes.push(format!(
+            "Still needed: {} (asked for before sending).",
+            list.join(", ")
+        ));
+    }
+    if v.method == crate::spec::Method::Get
+        && v.field("limit").is_some()
+        && v.field("offset").is_some()
+    {
+        notes.push("Results are paginated (`limit`, `offset`); --all follows every page.".into());
+    }
+    Plan {
+        version: r.version.clone(),
+        steps,
+        reason: format!("scores: {} scored {:.1}", v.label, c.score),
+        notes,
+        alternatives: Vec::new(),
+    }
+}

@@ -1,0 +1,326 @@
+//! Spec-wide matching: every operation scored against the request's terms
+//! (weighted by where the operation uses them), its verb, what it leaves
+//! unsaid, and a matching rule; then the best few filled from the request,
+//! which adds what the IDs and values say.
+
+use std::collections::HashSet;
+
+use super::Router;
+use super::doc::Doc;
+use super::entities::Kind;
+use super::fill::{Context, Filled, fill};
+use super::rules::{Hit, Target};
+use crate::spec::Method;
+
+/// How many operations are filled after the first, words-only pass.
+const SHORTLIST: usize = 14;
+
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Index into the router's vocabulary (= the spec's operations).
+    pub op: usize,
+    pub score: f32,
+    /// The score's parts, for `help`.
+    pub why: Vec<(String, f32)>,
+    pub filled: Filled,
+}
+
+/// A score's parts: what counted, and how much.
+type Why = Vec<(String, f32)>;
+
+/// The verb classes that decide a method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verb {
+    Read,
+    Create,
+    Update,
+    Delete,
+}
+
+/// The class of a request's verb (`grammar/words.txt`, `verb.*`).
+fn verb(r: &Router, term: &str) -> Option<Verb> {
+    [
+        ("read", Verb::Read),
+        ("create", Verb::Create),
+        ("update", Verb::Update),
+        ("delete", Verb::Delete),
+    ]
+    .into_iter()
+    .find(|(class, _)| r.words.verbs(class).iter().any(|w| w == term))
+    .map(|(_, v)| v)
+}
+
+/// Ranks every operation, best first.
+pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Candidate> {
+    let terms = &r.index.terms;
+    let stop = &r.words.stop;
+    // Words no operation uses cannot move any score: only numbered terms.
+    let mut query: Vec<u32> = Vec::new();
+    for t in &doc.terms {
+        if let Some(id) = terms.get(&t.text).filter(|_| !stop.contains(&t.text))
+            && !query.contains(&id)
+        {
+            query.push(id);
+        }
+    }
+    let stands_for: Vec<u32> = implied_terms(r, doc)
+        .iter()
+        .filter_map(|t| terms.get(t))
+        .collect();
+    let implied = stands_for
+        .iter()
+        .copied()
+        .filter(|id| !query.contains(id))
+        .collect();
+    let said = doc
+        .terms
+        .iter()
+        .find_map(|t| verb(r, &t.text).map(|v| (v, t.text.as_str())));
+    // "delete a session": revoking is how sessions go away; "ban user_1
+    // and user_2" is a bulk ban.
+    let mut akin: Vec<u32> = Vec::new();
+    if let Some((_, word)) = said {
+        for (verb, actions) in &r.words.akin {
+            if verb == word {
+                akin.extend(actions.iter().filter_map(|a| terms.get(a)));
+            }
+        }
+    }
+    let plural = doc.entities.iter().enumerate().any(|(i, e)| {
+        e.hard
+            && doc.entities[i + 1..]
+                .iter()
+                .any(|o| o.kind == e.kind && o.key == e.key && o.kind != Kind::Time)
+    });
+    if plural {
+        akin.extend(r.words.plural_actions.iter().filter_map(|a| terms.get(a)));
+    }
+    let request = Request {
+        query,
+        implied,
+        stands_for,
+        // A question with no verb asks to read ("which roles does ... have?").
+        said: said
+            .map(|(v, word)| (v, terms.get(word)))
+            .or(doc.question.then_some((Verb::Read, None))),
+        akin,
+        id_params: doc
+            .entities
+            .iter()
+            .filter_map(|e| e.id)
+            .map(|i| {
+                r.grammar.ids[i]
+                    .params
+                    .iter()
+                    .filter_map(|p| terms.get(p))
+                    .collect()
+            })
+            .collect(),
+        hit_op: hit.and_then(|h| match &h.rule.target {
+            Target::Op(m, path) => r
+                .vocab
+                .iter()
+                .position(|v| v.method == *m && v.path == *path),
+            Target::FastPath(_) => None,
+        }),
+        hit,
+        named: doc
+            .entities
+            .iter()
+            .filter(|e| e.kind == Kind::Op)
+            .filter_map(|e| {
+                r.vocab
+                    .iter()
+                    .position(|v| e.value.as_str() == Some(v.label.as_str()))
+            })
+            .collect(),
+    };
+    // Words only first, for every operation, without building explanations.
+    let mut first: Vec<(usize, f32)> = (0..r.vocab.len())
+        .map(|i| {
+            let mut tally = Tally {
+                total: 0.0,
+                why: None,
+            };
+            words_score(r, i, &request, &mut tally);
+            (i, tally.total)
+        })
+        .collect();
+    // Only the best few need an order.
+    if first.len() > SHORTLIST {
+        first.select_nth_unstable_by(SHORTLIST, |a, b| b.1.total_cmp(&a.1));
+        first.truncate(SHORTLIST);
+    }
+    let mut out: Vec<Candidate> = first
+        .into_iter()
+        .map(|(op, _)| {
+            let mut why = Why::new();
+            let mut tally = Tally {
+                total: 0.0,
+                why: Some(&mut why),
+            };
+            words_score(r, op, &request, &mut tally);
+            let words = tally.total;
+            let filled = fill(r, &r.vocab[op], doc, ctx, hit);
+            // The quick ID estimate is replaced by what filling found.
+            let quick: f32 = why.iter().filter(|(w, _)| w == QUICK).map(|(_, p)| p).sum();
+            why.retain(|(w, _)| w != QUICK);
+            why.extend(filled.why.iter().cloned());
+            Candidate {
+                op,
+                score: words - quick + filled.points,
+                why,
+                filled,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.score.total_cmp(&a.score));
+    out
+}
+
+/// What every operation is scored against, worked out once per request,
+/// as term numbers.
+struct Request<'h> {
+    /// The request's terms that some operation uses.
+    query: Vec<u32>,
+    /// Terms its IDs and references stand for, not typed.
+    implied: Vec<u32>,
+    /// Terms its IDs and references stand for, typed or not.
+    stands_for: Vec<u32>,
+    said: Option<(Verb, Option<u32>)>,
+    /// Operation actions that count as said.
+    akin: Vec<u32>,
+    /// For each ID: the parameters it fills.
+    id_params: Vec<Vec<u32>>,
+    /// The operation a rule chose, and the rule.
+    hit_op: Option<usize>,
+    hit: Option<&'h Hit<'h>>,
+    /// Operations named directly (`users.ban`).
+    named: Vec<usize>,
+}
+
+/// A running score; the explanation is only built when asked for.
+struct Tally<'w> {
+    total: f32,
+    why: Option<&'w mut Why>,
+}
+
+impl Tally<'_> {
+    fn add(&mut self, what: impl FnOnce() -> String, points: f32) {
+        self.total += points;
+        if let Some(why) = self.why.as_mut() {
+            why.push((what(), points));
+        }
+    }
+}
+
+/// The label of the quick estimate of how the IDs fit.
+const QUICK: &str = "IDs fit";
+
+/// Words the request's IDs and references stand for: `org_...` is about
+/// an organization even when the word is not typed.
+fn implied_terms(r: &Router, doc: &Doc) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for e in &doc.entities {
+        match (e.kind, e.id) {
+            (Kind::Id, Some(i)) => out.extend(r.lex.text_terms(&r.grammar.ids[i].object)),
+            // "the admins": members with that role.
+            (Kind::Role, _) if !e.hard => out.extend(r.role_implies.iter().cloned()),
+            // A username stands for the user object of the ID table.
+            (Kind::Username, _) => {
+                for p in r
+                    .grammar
+                    .ids
+                    .iter()
+                    .filter(|p| p.params.first().is_some_and(|f| r.is_user_param(f)))
+                {
+                    out.extend(r.lex.text_terms(&p.object));
+                }
+            }
+            _ => {}
+        }
+    }
+    for rf in &doc.refs {
+        if let Some(o) = &rf.object {
+            out.extend(r.lex.text_terms(o));
+        }
+    }
+    out
+}
+
+fn words_score(r: &Router, op: usize, q: &Request, t: &mut Tally) {
+    let (v, x, terms) = (&r.vocab[op], &r.index.ops[op], &r.index.terms);
+    for &w in &q.query {
+        match x.weight(w) {
+            Some(weight) => t.add(|| format!("`{}`", terms.name(w)), weight),
+            // A thing or action of the spec this operation is not about.
+            None if r.index.is_path_term(w) && !q.stands_for.contains(&w) => {
+                t.add(|| format!("`{}` not its", terms.name(w)), -1.0)
+            }
+            None => {}
+        }
+    }
+    for &w in &q.implied {
+        if let Some(weight) = x.weight(w) {
+            t.add(|| format!("`{}` (from an ID)", terms.name(w)), weight * 0.5);
+        }
+    }
+    let akin = x.action.is_some_and(|a| q.akin.contains(&a));
+    if let Some(a) = x.action.filter(|a| !q.query.contains(a) && !akin) {
+        t.add(|| format!("action `{}` not said", terms.name(a)), -1.5);
+    }
+    for &w in &x.segments {
+        let covered =
+            q.query.contains(&w) || q.implied.contains(&w) || (akin && x.action == Some(w));
+        if !covered {
+            t.add(|| format!("`{}` not said", terms.name(w)), -1.0);
+        }
+    }
+    // The operation's own name says the verb ("disableMfa" is a DELETE).
+    let named = q
+        .said
+        .and_then(|(_, word)| word)
+        .and_then(|w| x.weight(w))
+        .is_some_and(|w| w >= 1.5);
+    let verb_points = match (q.said.map(|(v, _)| v), v.method) {
+        _ if akin => 1.0,
+        (Some(Verb::Read), Method::Get) => 2.0 + if v.collection { 0.5 } else { 0.0 },
+        // Never turn a read into a write.
+        (Some(Verb::Read), _) => -6.0,
+        _ if named => 2.0,
+        (Some(Verb::Create), Method::Post) => 2.0,
+        (Some(Verb::Create), Method::Put | Method::Patch) => -0.5,
+        (Some(Verb::Update), Method::Patch | Method::Put) => 2.0,
+        (Some(Verb::Update), Method::Post) => -0.5,
+        (Some(Verb::Delete), Method::Delete) => 2.5,
+        (Some(Verb::Delete), Method::Post) => -1.5,
+        (Some(_), Method::Get) => -2.0,
+        (Some(_), _) => -4.0,
+        (None, Method::Get) => 0.5,
+        // Nothing said destroys anything.
+        (None, Method::Delete) => -3.0,
+        (None, _) => 0.0,
+    };
+    if verb_points != 0.0 {
+        t.add(|| "verb".into(), verb_points);
+    }
+    if v.deprecated {
+        t.add(|| "deprecated".into(), -0.5);
+    }
+    if q.hit_op == Some(op)
+        && let Some(h) = q.hit
+    {
+        t.add(
+            || format!("rule `{}`", h.rule.text),
+            8.0 + h.strength as f32,
+        );
+    }
+    if q.named.contains(&op) {
+        t.add(|| "named directly".into(), 12.0);
+    }
+    for params in &q.id_params {
+        if params.iter().any(|p| x.params.contains(p)) {
+            t.add(|| QUICK.into(), 3.0);
+        }
+    }
+}
