@@ -241,10 +241,9 @@ fn explain(spec: &Spec, text: &str, routing: &Routing, style: Style) -> View {
         },
     });
     if let Some(op) = op {
-        let detail = detail::endpoint(spec, op, style);
         out.push('\n');
-        out.push_str(&detail.text);
-        json["endpoint"] = detail.json["endpoint"].clone();
+        out.push_str(&detail::endpoint(spec, op, style, false).text);
+        json["endpoint"] = detail::endpoint_json(spec, op);
     }
     View {
         text: out,
