@@ -42,11 +42,17 @@ pub async fn run(
     if help {
         return Ok((explain(spec, text, &routing, style), Status::Ok));
     }
-    let Some(plan) = routing.plan.clone() else {
-        if let Some(answer) = &routing.answer {
-            return Ok((answer_view(spec, answer, style), Status::Ok));
+    // One unclear word is most likely a misspelt tag (`Usres`): suggest,
+    // as browse mode does, rather than guess a request.
+    let lone_guess = !routing.confident && !text.trim().contains(' ');
+    let plan = match routing.plan.clone() {
+        Some(plan) if !lone_guess => plan,
+        _ => {
+            if let Some(answer) = &routing.answer {
+                return Ok((answer_view(spec, answer, style), Status::Ok));
+            }
+            return Ok((nothing(spec, text, &routing, style), Status::Failed));
         }
-        return Ok((nothing(spec, text, &routing, style), Status::Failed));
     };
     if options.sdk {
         return match sdk::render(&router.grammar().sdk, &plan) {
