@@ -125,3 +125,23 @@ fn bad_documents_are_errors_not_panics() {
         Err(spec::SpecError::NotOpenApi { .. })
     ));
 }
+
+#[test]
+fn properties_beside_any_of_are_kept() {
+    let Some(spec) = common::spec("2026-05-12") else {
+        return;
+    };
+    let op = spec
+        .find_endpoint(Method::Post, "/saml_connections")
+        .unwrap()
+        .op;
+    let body = op.request_body.as_ref().and_then(|b| b.schema).unwrap();
+    let props = spec.properties(body);
+    let required: Vec<&str> = props
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| p.name)
+        .collect();
+    assert!(props.iter().any(|p| p.name == "domains"));
+    assert_eq!(required, ["name", "provider"]);
+}

@@ -1,4 +1,4 @@
-//! The digested-spec cache: `index/<sha256 of the YAML>-<program version>.bin`
+//! The digested-spec cache: `index/<sha256 of the YAML>-<program version>-<format>.bin`
 //! under the cache directory, in postcard. A new program version or a changed
 //! file gets a new key, so a stale index is never read.
 
@@ -15,10 +15,16 @@ pub fn content_hash(text: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Bumped whenever the digest or the model changes what an index holds, so
+/// a development build never reads an index an older digest wrote under the
+/// same program version.
+const INDEX_FORMAT: u32 = 2;
+
 fn index_path(cache_dir: &Path, hash: &str) -> PathBuf {
-    cache_dir
-        .join("index")
-        .join(format!("{hash}-{}.bin", env!("CARGO_PKG_VERSION")))
+    cache_dir.join("index").join(format!(
+        "{hash}-{}-{INDEX_FORMAT}.bin",
+        env!("CARGO_PKG_VERSION")
+    ))
 }
 
 /// Reads a digested spec by content hash, if cached and readable.

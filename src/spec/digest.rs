@@ -329,30 +329,45 @@ impl<'a> Digester<'a> {
                     .map(Some),
             }
         };
-        let kind = if let Some(ids) = list(self, "allOf")? {
-            SchemaKind::AllOf(ids)
+        let composition = if let Some(ids) = list(self, "allOf")? {
+            Some(SchemaKind::AllOf(ids))
         } else if let Some(ids) = list(self, "oneOf")? {
-            SchemaKind::OneOf(ids)
-        } else if let Some(ids) = list(self, "anyOf")? {
-            SchemaKind::AnyOf(ids)
+            Some(SchemaKind::OneOf(ids))
         } else {
-            let ty = value.get("type").and_then(Value::as_str);
-            match ty {
-                Some("string") => SchemaKind::String,
-                Some("integer") => SchemaKind::Integer,
-                Some("number") => SchemaKind::Number,
-                Some("boolean") => SchemaKind::Boolean,
-                Some("array") => {
-                    let items = match value.get("items") {
-                        Some(items) => self.convert(items, depth + 1)?,
-                        None => self.push(Schema::default()),
-                    };
-                    SchemaKind::Array(items)
-                }
-                Some("object") => self.object(value, depth)?,
-                _ if value.get("properties").is_some() => self.object(value, depth)?,
-                _ => SchemaKind::Any,
+            list(self, "anyOf")?.map(SchemaKind::AnyOf)
+        };
+        let own = match value.get("type").and_then(Value::as_str) {
+            Some("string") => SchemaKind::String,
+            Some("integer") => SchemaKind::Integer,
+            Some("number") => SchemaKind::Number,
+            Some("boolean") => SchemaKind::Boolean,
+            Some("array") => {
+                let items = match value.get("items") {
+                    Some(items) => self.convert(items, depth + 1)?,
+                    None => self.push(Schema::default()),
+                };
+                SchemaKind::Array(items)
             }
+            Some("object") => self.object(value, depth)?,
+            _ if value.get("properties").is_some() => self.object(value, depth)?,
+            _ => SchemaKind::Any,
+        };
+        let kind = match composition {
+            None => own,
+            // `properties` beside `anyOf` (POST /saml_connections): the
+            // object's own fields and the alternatives both apply.
+            Some(comp) if value.get("properties").is_some() => {
+                let own = self.push(Schema {
+                    kind: own,
+                    ..Schema::default()
+                });
+                let comp = self.push(Schema {
+                    kind: comp,
+                    ..Schema::default()
+                });
+                SchemaKind::AllOf(vec![own, comp])
+            }
+            Some(comp) => comp,
         };
         Ok(Schema {
             name: None,
