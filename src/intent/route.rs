@@ -144,9 +144,14 @@ fn finish(mut out: Routing, plan: Plan, doc: &Doc) -> Routing {
             Kind::Id | Kind::Email | Kind::Phone | Kind::Url | Kind::Domain
         ) || (e.kind == Kind::Username && e.key.is_none())
     });
+    // "... it keeps deleting my role field. what am I doing wrong?" asks
+    // for an explanation: a question about nothing in particular never
+    // turns into a write.
+    let writes = plan.steps.iter().any(|s| s.method.is_write());
+    let general_question = doc.question && !particular && writes;
     if out.answer.is_some() && particular && out.confident {
         out.answer = None;
-    } else if out.answer.is_some() && (doc.leading_question || !out.confident) {
+    } else if out.answer.is_some() && (doc.leading_question || !out.confident || general_question) {
         out.why
             .push("Answered from grammar/knowledge.md; no request planned.".into());
         return out;

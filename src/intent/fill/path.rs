@@ -163,23 +163,36 @@ pub fn user_field(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
 }
 
 /// An email, phone or username that names the user an operation is about.
+/// A value being written to metadata is not who it is written for: in
+/// "set billing id cus_123 on john_doe" the user is `john_doe`, even on the
+/// read step of a read-merge-write, which has no metadata fields to claim
+/// it. The only candidate is taken whatever the metadata reading says.
 fn identification(r: &Router, doc: &Doc, f: &Filled, slot: Slot) -> Option<(usize, Lookup)> {
     let lookup = r.lookup_fields();
+    let mut candidates = Vec::new();
     for kind in [Kind::Email, Kind::Phone, Kind::Username] {
-        for (e, ent) in doc.of_kind(kind) {
-            if f.used[e] {
-                continue;
-            }
-            let key = Router::kind_key(kind);
-            let by = lookup
-                .iter()
-                .find(|(k, _)| Some(k.as_str()) == key)
-                .map(|(_, b)| b.clone());
-            if let Some(by) = by {
-                let value = ent.text();
-                return Some((e, Lookup { by, value, slot }));
-            }
-        }
+        let key = Router::kind_key(kind);
+        let Some((_, by)) = lookup.iter().find(|(k, _)| Some(k.as_str()) == key) else {
+            continue;
+        };
+        candidates.extend(
+            doc.of_kind(kind)
+                .filter(|(e, _)| !f.used[*e])
+                .map(|(e, ent)| (e, by, ent)),
+        );
     }
-    None
+    let values = match candidates.len() {
+        0 | 1 => Vec::new(),
+        _ => r
+            .meta
+            .parse(doc, &r.words)
+            .map(|m| m.used)
+            .unwrap_or_default(),
+    };
+    let (e, by, ent) = candidates
+        .iter()
+        .find(|(e, _, _)| !values.contains(e))
+        .or(candidates.first())?;
+    let (by, value) = (by.to_string(), ent.text());
+    Some((*e, Lookup { by, value, slot }))
 }

@@ -1,0 +1,237 @@
+//! A conversation in the REPL on a real pseudo-terminal (expectrl), sent
+//! to wiremock on 127.0.0.1: "get user ...", then "ban them" from the
+//! conversation's memory (No by default, then yes), "delete that user" with
+//! its typed confirmation, a near tie picked by number, and, in a REPL
+//! without scopes, the offer to rerun with --admin. The key must appear in
+//! nothing the terminal showed and not in the history file.
+#![cfg(unix)]
+
+mod execute_support;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use execute_support::{Cli, KEY, assert_no_secret, assert_no_secret_in_files};
+use expectrl::process::unix::WaitStatus;
+use expectrl::session::OsSession;
+use expectrl::{Eof, Expect, Session};
+use serde_json::json;
+use tokio::runtime::Runtime;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+/// Generous: the machine is shared, and nothing here measures time.
+const PATIENCE: Duration = Duration::from_secs(120);
+const PROMPT: &str = "bapi> ";
+const ENTER: &str = "\r";
+
+/// The REPL on a terminal, everything it showed kept for the final check.
+struct Repl {
+    p: OsSession,
+    seen: String,
+}
+
+impl Repl {
+    fn start(cmd: Command) -> Repl {
+        let mut p = Session::spawn(cmd).expect("the REPL starts in a pty");
+        p.set_expect_timeout(Some(PATIENCE));
+        let mut r = Repl {
+            p,
+            seen: String::new(),
+        };
+        r.wait(PROMPT);
+        r
+    }
+
+    /// Waits for `text`, keeping what came before it.
+    fn wait(&mut self, text: &str) {
+        let cap = self
+            .p
+            .expect(text)
+            .unwrap_or_else(|e| panic!("waiting for {text:?}: {e}\nso far:\n{}", self.seen));
+        self.seen.push_str(&String::from_utf8_lossy(cap.before()));
+        self.seen.push_str(text);
+    }
+
+    /// Types a line (only ever at a prompt or a question: rustyline drops
+    /// keys that arrive with an earlier Enter) and waits for `expected`.
+    fn say(&mut self, line: &str, expected: &str) {
+        self.p.send(format!("{line}{ENTER}")).expect("typed");
+        self.wait(expected);
+    }
+
+    /// `/exit`: the REPL ends with status 0; returns everything shown.
+    fn exit(mut self) -> String {
+        self.p.send(format!("/exit{ENTER}")).expect("typed");
+        let cap = self.p.expect(Eof).expect("the REPL exits");
+        self.seen.push_str(&String::from_utf8_lossy(cap.before()));
+        let status = self.p.get_process().wait().expect("exit status");
+        assert!(
+            matches!(status, WaitStatus::Exited(_, 0)),
+            "exit status {status:?}\n{}",
+            self.seen
+        );
+        self.seen
+    }
+}
+
+/// The REPL with no words, `--base-url` to the mock, the key in the
+/// environment, its history under `data`.
+fn repl(uri: &str, data: &Path, scopes: Option<&str>) -> Option<(Repl, tempfile::TempDir)> {
+    let mut cli = Cli::new()?
+        .env("XDG_DATA_HOME", &data.display().to_string())
+        .env("TERM", "xterm-256color");
+    if let Some(s) = scopes {
+        cli = cli.scopes(s);
+    }
+    let (cmd, cwd) = cli.command(&["--base-url", uri]);
+    Some((Repl::start(cmd), cwd))
+}
+
+/// What the mock server received so far (wiremock serves from a thread
+/// of its own, so the test can block on the terminal meanwhile).
+fn sent(rt: &Runtime, s: &MockServer) -> Vec<String> {
+    let got: Vec<Request> = rt.block_on(s.received_requests()).unwrap_or_default();
+    got.iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect()
+}
+
+async fn server() -> MockServer {
+    let s = MockServer::start().await;
+    let user = json!({"object": "user", "id": "user_2abc", "username": "john_doe",
+        "first_name": "John", "last_name": "Doe",
+        "email_addresses": [{"id": "idn_1", "email_address": "john@acme.io"}],
+        "primary_email_address_id": "idn_1", "created_at": 1_764_000_000_000_i64});
+    for (verb, at, body) in [
+        ("GET", "/users/user_2abc", user.clone()),
+        ("POST", "/users/user_2abc/ban", user),
+        (
+            "DELETE",
+            "/users/user_2abc",
+            json!({"object": "user", "id": "user_2abc", "deleted": true}),
+        ),
+        (
+            "GET",
+            "/directories",
+            json!({"data": [{"object": "directory", "id": "dir_1", "name": "Okta"}], "total_count": 1}),
+        ),
+    ] {
+        Mock::given(method(verb))
+            .and(path(at))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .mount(&s)
+            .await;
+    }
+    s
+}
+
+/// The mock server (with the runtime its checks run on) and a home whose
+/// `data` folder holds the REPL's history.
+struct World {
+    rt: Runtime,
+    server: MockServer,
+    home: tempfile::TempDir,
+}
+
+impl World {
+    fn new() -> World {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let server = rt.block_on(server());
+        let home = tempfile::tempdir().expect("temp dir");
+        World { rt, server, home }
+    }
+
+    fn data(&self) -> std::path::PathBuf {
+        self.home.path().join("data")
+    }
+}
+
+#[test]
+fn a_conversation_acts_on_what_it_remembers() {
+    let w = World::new();
+    let (s, uri) = (&w.server, w.server.uri());
+    let sent = || sent(&w.rt, s);
+    let Some((mut r, _cwd)) = repl(&uri, &w.data(), Some("write,delete")) else {
+        return;
+    };
+
+    r.say("get user user_2abc", "User user_2abc");
+    r.wait("john@acme.io");
+    r.wait(PROMPT);
+    assert_eq!(sent(), ["GET /users/user_2abc"]);
+
+    // "them" is the user just shown; the request and the ID used are
+    // shown; Enter is No.
+    r.say("ban them", "Using user_2abc for user_id: the last user");
+    r.wait(&format!("POST {uri}/users/user_2abc/ban"));
+    r.wait("Send? [y/N] ");
+    r.say("", "Cancelled: nothing was sent.");
+    r.wait(PROMPT);
+    assert_eq!(sent().len(), 1, "No sends nothing");
+    r.say("ban them", "Send? [y/N] ");
+    r.say("y", PROMPT);
+    assert_eq!(
+        sent(),
+        ["GET /users/user_2abc", "POST /users/user_2abc/ban"]
+    );
+
+    // A delete: the IRREVERSIBLE warning, then the ID typed.
+    r.say("delete that user", "IRREVERSIBLE");
+    r.wait("Type `yes` or the ID user_2abc to delete, anything else cancels: ");
+    r.say("user_2abc", "Deleted user_2abc");
+    r.wait(PROMPT);
+    assert_eq!(sent().last().unwrap(), "DELETE /users/user_2abc");
+
+    // Two operations tie: a numbered list; the number runs one.
+    r.say(
+        "list directories",
+        "Several requests match `list directories`",
+    );
+    r.wait("1  GET /directories");
+    r.wait(PROMPT);
+    assert_eq!(sent().len(), 3, "a list to pick from sends nothing");
+    r.say("1", "dir_1");
+    r.wait(PROMPT);
+    assert_eq!(sent().last().unwrap(), "GET /directories");
+    let seen = r.exit();
+    assert_eq!(
+        sent(),
+        [
+            "GET /users/user_2abc",
+            "POST /users/user_2abc/ban",
+            "DELETE /users/user_2abc",
+            "GET /directories"
+        ]
+    );
+    assert_no_secret(KEY, &seen, "terminal");
+    let history = std::fs::read_to_string(w.data().join("clerk-backend-api/history"))
+        .expect("the history file exists");
+    assert!(history.contains("ban them\n"), "{history}");
+    assert_no_secret_in_files(KEY, w.home.path());
+}
+
+#[test]
+fn without_scopes_the_repl_offers_admin() {
+    let w = World::new();
+    let (s, uri) = (&w.server, w.server.uri());
+    let sent = || sent(&w.rt, s);
+    let Some((mut r, _cwd)) = repl(&uri, &w.data(), None) else {
+        return;
+    };
+    r.say("ban user_2abc", "CLERK_BAPI_SCOPES");
+    r.wait("Rerun with --admin? [y/N] ");
+    assert!(sent().is_empty(), "asked before sending");
+    r.say("y", &format!("POST {uri}/users/user_2abc/ban"));
+    r.wait("Send? [y/N] ");
+    r.say("y", "User user_2abc");
+    r.wait(PROMPT);
+    assert_eq!(sent(), ["POST /users/user_2abc/ban"]);
+    let seen = r.exit();
+    assert_no_secret(KEY, &seen, "terminal");
+    assert_no_secret_in_files(KEY, w.home.path());
+}
