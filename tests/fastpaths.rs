@@ -241,9 +241,9 @@ async fn no_user_found_or_several_found_is_said_plainly() {
 /// which one this request writes and why.
 fn explains_metadata(err: &str, field: &str, why: &str) {
     for t in [
-        "public_metadata: readable by the client and the server, writable by the server only",
-        "private_metadata: readable and writable by the server only",
-        "unsafe_metadata: readable and writable by the client and the server",
+        "public_metadata is read by the frontend and the backend but written only by the backend",
+        "private_metadata is read and written by the backend only",
+        "unsafe_metadata is read and written by the frontend too",
         "Clerk has three metadata types",
     ] {
         assert!(err.contains(t), "`{t}` explained:\n{err}");
@@ -667,18 +667,16 @@ async fn the_seed_evals_as_the_user_sees_them() {
     let cases: [(bool, Vec<String>, usize); 6] = [
         (
             false,
-            [
-                "created_at_after",
-                "in Unix milliseconds",
-                "`GET https://api.clerk.com/v1/users`",
-                "Authorization: Bearer $CLERK_SECRET_KEY",
-                "JSON array of User objects",
-                "paginated: `limit`",
-                "`offset`",
-                "user_2new",
-            ]
-            .map(String::from)
-            .to_vec(),
+            vec![
+                "created_at_after".into(),
+                "in Unix milliseconds".into(),
+                format!("GET {uri}/users?"),
+                "Authorization: Bearer $CLERK_SECRET_KEY".into(),
+                "JSON array of User objects".into(),
+                "paginated: `limit`".into(),
+                "`offset`".into(),
+                "user_2new".into(),
+            ],
             1,
         ),
         (
@@ -702,9 +700,9 @@ async fn the_seed_evals_as_the_user_sees_them() {
                 "\"public_metadata\": {".into(),
                 "\"plan\": \"pro\"".into(),
                 "\"onboarded\": true".into(),
-                "public_metadata: readable by the client and the server".into(),
-                "private_metadata: readable and writable by the server only".into(),
-                "unsafe_metadata: readable and writable by the client and the server".into(),
+                "public_metadata is read by the frontend and the backend".into(),
+                "private_metadata is read and written by the backend only".into(),
+                "unsafe_metadata is read and written by the frontend too".into(),
                 "Writes need `write` in CLERK_BAPI_SCOPES".into(),
                 "scopes: missing write in CLERK_BAPI_SCOPES".into(),
             ],

@@ -212,6 +212,10 @@ async fn flow(
             }
         }
     } else {
+        // A read is not confirmed, but the user still sees what is sent.
+        for s in &plan.steps {
+            console.note(&style.dim(&format!("{} {}", s.method, step_url(s, &base_url))));
+        }
         console.note(&style.dim(&format!(
             "{} instance, key from {}",
             key.instance.as_str(),

@@ -144,7 +144,6 @@ pub fn build(r: &Router, name: &str, doc: &Doc, ctx: &Context, hit: Option<&Hit>
             let field = meta.kind.field();
             let values = Value::Object(meta.values.clone());
             plan.notes.push(format!("Writing {field}: {}.", meta.why));
-            plan.notes.extend(r.meta.explanation());
             if r.has_metadata_merge {
                 let mut s = step(main);
                 s.body = Some(json!({ field: values }));

@@ -54,7 +54,6 @@ pub struct MetaWords {
     cue: Vec<String>,
     flag: Vec<String>,
     word: Vec<String>,
-    explain: Vec<(String, String)>,
 }
 
 impl MetaWords {
@@ -66,13 +65,6 @@ impl MetaWords {
             cue: t.list("cue"),
             flag: t.list("flag"),
             word: t.list("word"),
-            explain: ["public", "private", "unsafe"]
-                .iter()
-                .filter_map(|k| {
-                    t.text(&format!("explain.{k}"))
-                        .map(|v| (k.to_string(), v.to_string()))
-                })
-                .collect(),
         }
     }
 
@@ -96,11 +88,6 @@ impl MetaWords {
     pub fn is_mentioned(&self, doc: &Doc) -> bool {
         doc.tokens.iter().any(|t| self.word.contains(&t.lower))
             || doc.entities.iter().any(|e| e.kind == Kind::Json)
-    }
-
-    /// The three types, one line each, for the explanation notes.
-    pub fn explanation(&self) -> Vec<String> {
-        self.explain.iter().map(|(_, v)| v.clone()).collect()
     }
 
     /// Reads the values a request writes; `None` when it names none.

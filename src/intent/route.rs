@@ -204,7 +204,6 @@ fn generic(r: &Router, c: &Candidate) -> Plan {
     steps.push(main);
     if let Some(m) = &f.meta {
         notes.push(format!("Writing {}: {}.", m.kind.field(), m.why));
-        notes.extend(r.meta.explanation());
     }
     let missing: Vec<&String> = f.missing.iter().filter(|m| !f.is_set(m)).collect();
     if !missing.is_empty() {
