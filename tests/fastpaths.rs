@@ -436,7 +436,7 @@ async fn without_the_merging_endpoint_metadata_is_read_merged_then_written() {
     );
     assert!(
         r.stderr
-            .contains("Spec 2025-11-10 has no merging metadata endpoint"),
+            .contains("but this plan reads the current value first (step 1) and merges"),
         "{}",
         r.stderr
     );

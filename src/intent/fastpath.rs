@@ -148,10 +148,6 @@ pub fn build(r: &Router, name: &str, doc: &Doc, ctx: &Context, hit: Option<&Hit>
                 let mut s = step(main);
                 s.body = Some(json!({ field: values }));
                 s.purpose = format!("Merge into the user's {field}");
-                plan.notes.push(format!(
-                    "{} deep-merges on the server: keys you do not name are kept; a key set to null is removed.",
-                    main.label()
-                ));
                 user_target(r, fp, &filled, &mut plan, s);
             } else {
                 let (read, write) = (fp.read.as_ref()?, fp.write.as_ref()?);
@@ -169,11 +165,8 @@ pub fn build(r: &Router, name: &str, doc: &Doc, ctx: &Context, hit: Option<&Hit>
                     pointer: format!("/{field}"),
                     merge: true,
                 });
+                // The pipeline says that this write merges (one place).
                 s.purpose = format!("Write the merged {field}");
-                plan.notes.push(format!(
-                    "Spec {} has no merging metadata endpoint: the plan reads the user, merges, then writes, so existing keys are kept.",
-                    r.version
-                ));
                 plan.steps.push(s);
             }
         }
