@@ -83,13 +83,9 @@ pub(super) struct Extracted {
     pub program_version: bool,
 }
 
+/// A spec version as typed: `2025-11-10` or `2025-11-10.yml`.
 fn is_date(word: &str) -> bool {
-    let d = word.strip_suffix(".yml").unwrap_or(word);
-    d.len() == 10
-        && d.bytes().enumerate().all(|(i, b)| match i {
-            4 | 7 => b == b'-',
-            _ => b.is_ascii_digit(),
-        })
+    crate::spec::is_version(word.strip_suffix(".yml").unwrap_or(word))
 }
 
 fn date(word: &str) -> String {

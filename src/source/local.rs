@@ -25,13 +25,7 @@ pub fn versions(dir: &Path) -> Result<Vec<String>, SourceError> {
     Ok(versions)
 }
 
-pub fn is_version(v: &str) -> bool {
-    v.len() == 10
-        && v.bytes().enumerate().all(|(i, b)| match i {
-            4 | 7 => b == b'-',
-            _ => b.is_ascii_digit(),
-        })
-}
+pub use crate::spec::is_version;
 
 pub fn load(
     dir: &Path,

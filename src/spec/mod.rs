@@ -12,6 +12,16 @@ pub use lookup::{EndpointMatch, TagMatch, path_segments, squash};
 pub use model::*;
 pub use schema::{JsonKind, Property};
 
+/// Whether `v` names a spec version: a `YYYY-MM-DD` date, as the files of
+/// clerk/openapi-specs' `bapi/` folder are named.
+pub fn is_version(v: &str) -> bool {
+    v.len() == 10
+        && v.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        })
+}
+
 /// Why a spec could not be read. Each names the file and what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum SpecError {
