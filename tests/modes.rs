@@ -25,6 +25,32 @@ fn json_of(out: &[u8]) -> Value {
     serde_json::from_slice(out).expect("stdout is one JSON document")
 }
 
+/// Runs `args`, expects success, and parses stdout as one JSON document.
+fn json_ok(args: &[&str]) -> Option<Value> {
+    let (mut cmd, _home) = cli()?;
+    let out = cmd
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    Some(json_of(&out))
+}
+
+/// Runs `args`, expects success, and returns stdout as text.
+fn text_ok(args: &[&str]) -> Option<String> {
+    let (mut cmd, _home) = cli()?;
+    let out = cmd
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    Some(String::from_utf8(out).expect("UTF-8"))
+}
+
 #[test]
 fn help_prints_the_seed_examples() {
     let Some((mut cmd, _home)) = cli() else {
@@ -53,17 +79,9 @@ fn help_prints_the_seed_examples() {
 
 #[test]
 fn help_json() {
-    let Some((mut cmd, _home)) = cli() else {
+    let Some(v) = json_ok(&["help", "--output", "json"]) else {
         return;
     };
-    let out = cmd
-        .args(["help", "--output", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v = json_of(&out);
     assert_eq!(v["mode"], "help");
     assert!(v["text"].as_str().unwrap().contains("Browse"));
 }
@@ -88,17 +106,9 @@ fn tags_text_and_json() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Users").and(predicate::str::contains("35")));
-    let Some((mut cmd, _home)) = cli() else {
+    let Some(v) = json_ok(&["tags", "--output=json"]) else {
         return;
     };
-    let out = cmd
-        .args(["tags", "--output=json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v = json_of(&out);
     assert_eq!(v["mode"], "browse");
     assert_eq!(v["version"], "2026-05-12");
     let tags = v["tags"].as_array().unwrap();
@@ -112,17 +122,9 @@ fn tags_text_and_json() {
 #[test]
 fn browse_a_tag_forgivingly() {
     for typed in ["Users", "users", "user", "USERS"] {
-        let Some((mut cmd, _home)) = cli() else {
+        let Some(v) = json_ok(&[typed, "--output", "json"]) else {
             return;
         };
-        let out = cmd
-            .args([typed, "--output", "json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let v = json_of(&out);
         assert_eq!(v["tag"], "Users", "{typed}");
         let eps = v["endpoints"].as_array().unwrap();
         assert_eq!(eps.len(), 35);
@@ -153,29 +155,14 @@ fn unknown_tag_suggests() {
 #[test]
 fn spec_version_is_the_one_used() {
     // The browse JSON names the version it was made from.
-    let Some((mut cmd, _home)) = cli() else {
+    let Some(v) = json_ok(&["Users", "version", "2025-11-10.yml", "--output", "json"]) else {
         return;
     };
-    let out = cmd
-        .args(["Users", "version", "2025-11-10.yml", "--output", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v = json_of(&out);
     assert_eq!(v["version"], "2025-11-10");
-    let Some((mut cmd, _home)) = cli() else {
+    let Some(doc) = json_ok(&["--version", "2021-02-05", "tags", "--output", "json"]) else {
         return;
     };
-    let out = cmd
-        .args(["--version", "2021-02-05", "tags", "--output", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(json_of(&out)["version"], "2021-02-05");
+    assert_eq!(doc["version"], "2021-02-05");
 }
 
 #[test]
@@ -191,17 +178,9 @@ fn unknown_version_lists_the_versions() {
 
 #[test]
 fn detail_text() {
-    let Some((mut cmd, _home)) = cli() else {
+    let Some(text) = text_ok(&["GET", "/users", "help"]) else {
         return;
     };
-    let out = cmd
-        .args(["GET", "/users", "help"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
     for want in [
         "GET /users",
         "GetUserList",
@@ -213,21 +192,13 @@ fn detail_text() {
     ] {
         assert!(text.contains(want), "missing {want}");
     }
-    let Some((mut cmd, _home)) = cli() else {
+    let Some(text) = text_ok(&[
+        "post",
+        "/v1/organizations/{organization_id}/invitations",
+        "-h",
+    ]) else {
         return;
     };
-    let out = cmd
-        .args([
-            "post",
-            "/v1/organizations/{organization_id}/invitations",
-            "-h",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
     assert!(
         text.contains("email_address*"),
         "required body field is marked"
@@ -237,17 +208,9 @@ fn detail_text() {
 
 #[test]
 fn detail_json_resolves_refs() {
-    let Some((mut cmd, _home)) = cli() else {
+    let Some(v) = json_ok(&["GET", "/users/user_123", "--help", "--output", "json"]) else {
         return;
     };
-    let out = cmd
-        .args(["GET", "/users/user_123", "--help", "--output", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v = json_of(&out);
     assert_eq!(v["mode"], "detail");
     let ep = &v["endpoint"];
     assert_eq!(ep["path"], "/users/{user_id}");
@@ -257,17 +220,10 @@ fn detail_json_resolves_refs() {
     assert_eq!(ep["parameters"][0]["required"], true);
     assert!(ep["request_body"].is_null());
     assert_eq!(ep["responses"]["200"]["properties"]["id"]["type"], "string");
-    let Some((mut cmd, _home)) = cli() else {
+    let Some(doc) = json_ok(&["POST", "/organizations", "help", "--output", "json"]) else {
         return;
     };
-    let out = cmd
-        .args(["POST", "/organizations", "help", "--output", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let body = &json_of(&out)["endpoint"]["request_body"];
+    let body = &doc["endpoint"]["request_body"];
     assert!(body["properties"]["name"].is_object());
     assert!(
         body["required"]
@@ -280,17 +236,10 @@ fn detail_json_resolves_refs() {
 
 #[test]
 fn literal_segments_win() {
-    let Some((mut cmd, _home)) = cli() else {
+    let Some(doc) = json_ok(&["GET", "/users/count", "help", "--output", "json"]) else {
         return;
     };
-    let out = cmd
-        .args(["GET", "/users/count", "help", "--output", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(json_of(&out)["endpoint"]["operation_id"], "GetUsersCount");
+    assert_eq!(doc["endpoint"]["operation_id"], "GetUsersCount");
 }
 
 #[test]
