@@ -204,12 +204,15 @@ impl Router {
     pub fn cached(spec: &Spec) -> Result<Arc<Router>, GrammarError> {
         static CACHE: Mutex<Vec<(String, usize, Arc<Router>)>> = Mutex::new(Vec::new());
         let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-        let key = (spec.version.clone(), spec.operations.len());
-        if let Some((_, _, r)) = cache.iter().find(|(v, n, _)| (v.clone(), *n) == key) {
+        let ops = spec.operations.len();
+        if let Some((_, _, r)) = cache
+            .iter()
+            .find(|(v, n, _)| *v == spec.version && *n == ops)
+        {
             return Ok(r.clone());
         }
         let router = Arc::new(Router::new(spec)?);
-        cache.push((key.0, key.1, router.clone()));
+        cache.push((spec.version.clone(), ops, router.clone()));
         Ok(router)
     }
 

@@ -151,9 +151,24 @@ impl Step {
     }
 
     /// The path with known parameters filled in (percent-encoded) and the
-    /// others left as `{name}`; a linked parameter shows as
-    /// `{from step N: /id}`.
+    /// others left as `{name}`; a linked parameter shows as `{step N/id}`.
     pub fn concrete_path(&self) -> String {
+        let out = self.path_with(
+            |l| format!("{{step {}{}}}", l.step + 1, l.pointer),
+            |template| template.to_string(),
+        );
+        if out.is_empty() { "/".into() } else { out }
+    }
+
+    /// The path with known parameters filled in (percent-encoded); `linked`
+    /// writes a parameter taken from an earlier step, `missing` one that is
+    /// neither given nor linked (it receives the `{name}` segment). Every
+    /// rendering of a step's path (display, dry run, curl) goes through here.
+    pub fn path_with(
+        &self,
+        linked: impl Fn(&Link) -> String,
+        missing: impl Fn(&str) -> String,
+    ) -> String {
         let mut out = String::new();
         for seg in self.path.split('/').filter(|s| !s.is_empty()) {
             out.push('/');
@@ -166,14 +181,29 @@ impl Step {
                         .iter()
                         .find(|l| l.slot == Slot::Path(name.to_string()))
                     {
-                        Some(l) => out.push_str(&format!("{{step {}{}}}", l.step + 1, l.pointer)),
-                        None => out.push_str(seg),
+                        Some(l) => out.push_str(&linked(l)),
+                        None => out.push_str(&missing(seg)),
                     },
                 },
                 None => out.push_str(seg),
             }
         }
-        if out.is_empty() { "/".into() } else { out }
+        out
+    }
+
+    /// [`Step::query_string`] followed by the query parameters taken from
+    /// earlier steps, each written `name=` + `linked(link)`.
+    pub fn query_with(&self, linked: impl Fn(&Link) -> String) -> String {
+        let mut query = self.query_string();
+        for l in &self.links {
+            if let Slot::Query(name) = &l.slot {
+                if !query.is_empty() {
+                    query.push('&');
+                }
+                query.push_str(&format!("{}={}", encode_query(name), linked(l)));
+            }
+        }
+        query
     }
 
     /// The query string (without `?`), parameters in order, arrays repeated.

@@ -2,13 +2,15 @@
 //! verdict, as text or as the JSON document scripts read) and `--curl`
 //! (an equivalent shell script, the key shown as `$CLERK_SECRET_KEY`).
 
+use std::cell::Cell;
+
 use serde_json::{Value, json};
 
 use super::Style;
 use super::json::pretty;
 use crate::pipeline::{Instance, Verdict};
 use crate::plan::missing::Missing;
-use crate::plan::{Plan, Slot, Step, encode_query, encode_segment};
+use crate::plan::{Link, Plan, Slot, Step, encode_segment};
 
 /// Everything `--dry-run` shows.
 pub struct DryRun<'a> {
@@ -26,22 +28,10 @@ pub struct DryRun<'a> {
 /// `{step N: /pointer}`, missing ones as `{name}`.
 pub fn step_url(step: &Step, base_url: &str) -> String {
     let mut url = format!("{}{}", base_url.trim_end_matches('/'), step.concrete_path());
-    let query = step.query_string();
-    let linked: Vec<String> = step
-        .links
-        .iter()
-        .filter_map(|l| match &l.slot {
-            Slot::Query(n) => Some(format!("{n}={{step {}: {}}}", l.step + 1, l.pointer)),
-            _ => None,
-        })
-        .collect();
-    let all: Vec<String> = std::iter::once(query)
-        .filter(|q| !q.is_empty())
-        .chain(linked)
-        .collect();
-    if !all.is_empty() {
+    let query = step.query_with(|l| format!("{{step {}: {}}}", l.step + 1, l.pointer));
+    if !query.is_empty() {
         url.push('?');
-        url.push_str(&all.join("&"));
+        url.push_str(&query);
     }
     url
 }
@@ -254,45 +244,20 @@ pub fn curl(plan: &Plan, base_url: &str) -> String {
 }
 
 fn curl_url(step: &Step, base_url: &str) -> String {
-    let linked = |slot: Slot| step.links.iter().find(|l| l.slot == slot);
-    let read = |step: usize, pointer: &str| {
+    // A linked value is read from the earlier step's saved response by jq.
+    let dynamic = Cell::new(false);
+    let read = |l: &Link| {
+        dynamic.set(true);
         format!(
             "$(printf '%s' \"$STEP{}\" | jq -r {})",
-            step + 1,
-            quote(&jq_path(pointer))
+            l.step + 1,
+            quote(&jq_path(&l.pointer))
         )
     };
     let mut url = base_url.trim_end_matches('/').to_string();
-    let mut dynamic = false;
-    for seg in step.path.split('/').filter(|s| !s.is_empty()) {
-        url.push('/');
-        match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(name) => match (step.path_param(name), linked(Slot::Path(name.into()))) {
-                (Some(Value::String(s)), _) => url.push_str(&encode_segment(s)),
-                (Some(v), _) => url.push_str(&encode_segment(&v.to_string())),
-                (None, Some(l)) => {
-                    dynamic = true;
-                    url.push_str(&read(l.step, &l.pointer));
-                }
-                (None, None) => url.push_str(&encode_segment(seg)),
-            },
-            None => url.push_str(seg),
-        }
-    }
-    let mut query = step.query_string();
-    for l in &step.links {
-        if let Slot::Query(name) = &l.slot {
-            dynamic = true;
-            if !query.is_empty() {
-                query.push('&');
-            }
-            query.push_str(&format!(
-                "{}={}",
-                encode_query(name),
-                read(l.step, &l.pointer)
-            ));
-        }
-    }
+    url.push_str(&step.path_with(read, encode_segment));
+    let query = step.query_with(read);
+    let dynamic = dynamic.get();
     if !query.is_empty() {
         url.push('?');
         url.push_str(&query);
