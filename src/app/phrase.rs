@@ -14,7 +14,7 @@ use crate::intent::{Answer, Context, Router, Routing, sdk};
 use crate::plan::Plan;
 use crate::render::table::{Table, one_line};
 use crate::render::{Style, View, browse, detail};
-use crate::spec::{Operation, Spec, TagMatch};
+use crate::spec::{Operation, Spec, Tag, TagMatch};
 
 pub async fn run(
     app: &mut App,
@@ -25,9 +25,10 @@ pub async fn run(
     console: &mut dyn Console,
 ) -> Result<(View, Status), AppError> {
     let style = console.out_style();
-    if let TagMatch::Found(tag) = spec.find_tag(text) {
-        return Ok((browse::tag(spec, tag, style), Status::Ok));
-    }
+    let near_tags = match spec.find_tag(text) {
+        TagMatch::Found(tag) => return Ok((browse::tag(spec, tag, style), Status::Ok)),
+        TagMatch::Suggestions(tags) => tags,
+    };
     let router = Router::cached(spec).map_err(|e| {
         AppError::Failed(format!(
             "the built-in grammar does not load ({e}); this is a bug in clerk-backend-api, please report it"
@@ -51,7 +52,10 @@ pub async fn run(
             if let Some(answer) = &routing.answer {
                 return Ok((answer_view(spec, answer, style), Status::Ok));
             }
-            return Ok((nothing(spec, text, &routing, style), Status::Failed));
+            return Ok((
+                nothing(spec, text, &near_tags, &routing, style),
+                Status::Failed,
+            ));
         }
     };
     if options.sdk {
@@ -107,11 +111,7 @@ fn sdk_view(spec: &Spec, code: String) -> View {
 }
 
 /// Nothing scored high enough: say so, with the nearest tags and endpoints.
-fn nothing(spec: &Spec, text: &str, routing: &Routing, style: Style) -> View {
-    let tags = match spec.find_tag(text) {
-        TagMatch::Suggestions(t) => t,
-        TagMatch::Found(t) => vec![t],
-    };
+fn nothing(spec: &Spec, text: &str, tags: &[&Tag], routing: &Routing, style: Style) -> View {
     let mut ops: Vec<&Operation> = routing
         .suggestions
         .iter()
@@ -120,7 +120,7 @@ fn nothing(spec: &Spec, text: &str, routing: &Routing, style: Style) -> View {
     if ops.is_empty() {
         ops = spec.closest_endpoints(None, text, 3);
     }
-    let mut view = browse::suggestions(spec, text, &tags, &ops, style);
+    let mut view = browse::suggestions(spec, text, tags, &ops, style);
     view.text.push_str("\nNo request was understood well enough to run; try the words of an endpoint's summary, or `tags`.\n");
     view
 }
