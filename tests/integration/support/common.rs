@@ -1,5 +1,5 @@
-//! Shared test helpers: where the real specs are, and skipping politely on a
-//! machine without them.
+//! Where the real specs are: skipping politely on a developer's machine
+//! without them, failing under CI.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
@@ -12,6 +12,12 @@ pub fn spec_dir() -> Option<PathBuf> {
     if dir.join("2026-05-12.yml").is_file() {
         Some(dir)
     } else {
+        // Under CI a missing ../shared is a broken checkout, not a skip.
+        assert!(
+            std::env::var_os("CI").is_none_or(|v| v.is_empty()),
+            "{} is missing, and CI is set: the tests need Clerk's specs beside the project",
+            dir.display()
+        );
         eprintln!(
             "skipped: {} is missing (tests that need the real spec are skipped)",
             dir.display()

@@ -1,7 +1,7 @@
 //! The client against wiremock: rate limits, retries, timeouts, pagination
 //! and how results and errors read.
 
-mod execute_support;
+use crate::support as execute_support;
 
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;

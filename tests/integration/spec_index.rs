@@ -2,7 +2,7 @@
 
 use clerk_backend_api::spec::{self, Method, TagMatch};
 
-mod common;
+use crate::support as common;
 
 #[test]
 fn digest_2026_05_12_counts() {

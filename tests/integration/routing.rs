@@ -5,7 +5,7 @@
 //! `ops` and each of its `values` appears in the planned requests. Accuracy
 //! per kind is printed; at least 95% overall is required.
 
-mod common;
+use crate::support as common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

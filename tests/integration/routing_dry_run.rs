@@ -10,7 +10,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-mod common;
+use crate::support as common;
 
 /// Whether one example's dry run reaches an acceptable operation with all
 /// its values; returns what went wrong otherwise.

@@ -2,7 +2,7 @@
 //! it is found, which keys are refused, which instance it targets, that it
 //! only travels over https or loopback, and that it never shows.
 
-mod execute_support;
+use crate::support as execute_support;
 
 use execute_support::{Cli, KEY, LIVE_KEY, received};
 use serde_json::json;

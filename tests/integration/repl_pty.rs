@@ -2,7 +2,7 @@
 //! leaves secret keys out, Ctrl-C and Ctrl-D.
 #![cfg(unix)]
 
-mod common;
+use crate::support as common;
 
 use std::path::Path;
 use std::process::Command;

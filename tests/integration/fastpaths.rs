@@ -4,7 +4,7 @@
 //! body, `Authorization: Bearer`) and what the user sees on stdout and
 //! stderr. `Cli` checks after every run that the key was never shown.
 
-mod execute_support;
+use crate::support as execute_support;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

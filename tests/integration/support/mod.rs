@@ -10,7 +10,6 @@ use std::sync::OnceLock;
 
 use tempfile::TempDir;
 
-#[path = "../common/mod.rs"]
 mod common;
 pub use common::spec_dir;
 

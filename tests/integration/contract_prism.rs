@@ -7,7 +7,7 @@
 //! Without it the test fails under CI (env `CI` set) and is skipped, with a
 //! message, elsewhere.
 
-mod execute_support;
+use crate::support as execute_support;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -5,7 +5,7 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-mod common;
+use crate::support as common;
 
 /// The binary with a private cache and the real specs, or `None` to skip.
 fn cli() -> Option<(Command, tempfile::TempDir)> {

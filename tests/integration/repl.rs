@@ -1,7 +1,7 @@
 //! The REPL fed by a pipe: one command per line, no prompt, no escape
 //! codes, exit 0 at the end of input.
 
-mod common;
+use crate::support as common;
 
 use assert_cmd::Command;
 use tempfile::TempDir;

@@ -2,7 +2,7 @@
 //! default answer is No, a DELETE needs `yes` or the ID typed, missing
 //! values are asked for with their type.
 
-mod execute_support;
+use crate::support as execute_support;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! key, scopes, warnings, confirmation. Each test fails if its rule is
 //! removed; every run also asserts that the key never shows.
 
-mod execute_support;
+use crate::support as execute_support;
 
 use execute_support::{Cli, received};
 use serde_json::{Value, json};

@@ -6,7 +6,7 @@
 //! nothing the terminal showed and not in the history file.
 #![cfg(unix)]
 
-mod execute_support;
+use crate::support as execute_support;
 
 use std::path::Path;
 use std::process::Command;

@@ -1,7 +1,7 @@
 //! Explicit input: `METHOD /path` forms and httpie-style items, checked
 //! against the operation's schema before anything is sent.
 
-mod execute_support;
+use crate::support as execute_support;
 
 use execute_support::{Cli, received};
 use serde_json::{Value, json};

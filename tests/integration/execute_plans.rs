@@ -2,7 +2,7 @@
 //! linked to earlier responses, read-merge-write) run through
 //! `run_plan_with` against wiremock, so routed plans are proven to execute.
 
-mod execute_support;
+use crate::support as execute_support;
 
 use std::collections::VecDeque;
 

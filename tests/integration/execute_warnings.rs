@@ -3,7 +3,7 @@
 //! replacing write its "keys are lost" warning. A DELETE added by a future
 //! spec without an entry in grammar/destroys.txt fails here loudly.
 
-mod execute_support;
+use crate::support as execute_support;
 
 use clerk_backend_api::pipeline::texts::{destroy_ids, destroys};
 use clerk_backend_api::pipeline::warnings::{self, METADATA};

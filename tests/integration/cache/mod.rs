@@ -11,8 +11,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use self::fake::*;
 
 mod binary;
-#[path = "../common/mod.rs"]
-mod common;
+use crate::support as common;
 mod fake;
 
 /// Loads the latest spec through a new store (a new process, as far as the

@@ -4,7 +4,7 @@
 //! parameters, fields) must exist in the latest spec, so a spec update that
 //! removes one fails here, loudly.
 
-mod common;
+use crate::support as common;
 
 use clerk_backend_api::intent::{Grammar, Router};
 

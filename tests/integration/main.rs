@@ -1,0 +1,25 @@
+//! Every integration test in one binary (ripgrep's `tests/` shape): the
+//! library and the binary are linked once, and [`support`] is the one home
+//! of the helpers (the binary against wiremock with a clean environment,
+//! the real specs from `../shared`, the checks that the key never shows).
+
+mod support;
+
+mod cache;
+mod contract_prism;
+mod conversation_pty;
+mod execute_client;
+mod execute_items;
+mod execute_key;
+mod execute_pipeline;
+mod execute_plans;
+mod execute_pty;
+mod execute_warnings;
+mod fastpaths;
+mod grammar;
+mod modes;
+mod repl;
+mod repl_pty;
+mod routing;
+mod routing_dry_run;
+mod spec_index;
