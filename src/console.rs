@@ -1,11 +1,18 @@
 //! The terminal the program talks to: stdout for results, stderr for
 //! messages, and questions (confirmations, missing values) that can only be
 //! asked when a person is there to answer.
+//!
+//! Everything the program shows passes through here, so this is where the
+//! secret key is removed ([`Redactor`]): whatever a help screen, an error
+//! echoing a typed word or a server reply holds, it is redacted on the way
+//! out, before any line reaches stdout or stderr.
 
 use std::io::{BufRead, IsTerminal, Write};
 
 use crate::command::ColorChoice;
-use crate::render::Style;
+use crate::env::Env;
+use crate::redact::Redactor;
+use crate::render::style::{ColorEnv, Style};
 
 pub trait Console {
     /// Writes to stdout (results, the thing a script pipes on).
@@ -19,6 +26,57 @@ pub trait Console {
     /// Asks on the terminal; `None` when nobody can answer, or at end of
     /// input / Ctrl-C.
     fn ask(&mut self, prompt: &str) -> Option<String>;
+
+    /// `error: ...` on stderr: the one place an error line is formatted.
+    fn error(&mut self, message: &str) {
+        let label = self.err_style().red("error:");
+        self.note(&format!("{label} {message}"));
+    }
+
+    /// `warning: ...` on stderr, red when it is about something that
+    /// cannot be undone or touches production.
+    fn warn(&mut self, warning: &Warning) {
+        let style = self.err_style();
+        let label = match warning.severity {
+            Severity::Danger => style.red("warning:"),
+            Severity::Caution => style.yellow("warning:"),
+        };
+        self.note(&format!("{label} {}", warning.text));
+    }
+}
+
+/// How loud a warning is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Worth knowing: what a metadata type means, that keys are replaced.
+    Caution,
+    /// Cannot be undone, or changes production data.
+    Danger,
+}
+
+/// A warning the pipeline or the source raises, typed so its colour does
+/// not depend on its wording.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Warning {
+    pub severity: Severity,
+    pub text: String,
+}
+
+impl Warning {
+    pub fn caution(text: impl Into<String>) -> Warning {
+        Warning {
+            severity: Severity::Caution,
+            text: text.into(),
+        }
+    }
+
+    pub fn danger(text: impl Into<String>) -> Warning {
+        Warning {
+            severity: Severity::Danger,
+            text: text.into(),
+        }
+    }
 }
 
 /// The process's real stdin, stdout and stderr.
@@ -29,27 +87,37 @@ pub struct StdConsole {
     /// Whether stdout and stderr count as terminals for `--color auto`.
     out_tty: bool,
     err_tty: bool,
+    colors: ColorEnv,
+    redactor: Redactor,
 }
 
 impl StdConsole {
-    pub fn new(color: ColorChoice) -> StdConsole {
+    /// The process's streams; `redactor` removes the key from all output.
+    pub fn new(color: ColorChoice, env: &Env, redactor: Redactor) -> StdConsole {
         let (out_tty, err_tty) = (
             std::io::stdout().is_terminal(),
             std::io::stderr().is_terminal(),
         );
+        let colors = ColorEnv::new(env);
         StdConsole {
-            out: Style::decide(color, out_tty),
-            err: Style::decide(color, err_tty),
+            out: Style::decide(color, out_tty, colors),
+            err: Style::decide(color, err_tty, colors),
             interactive: std::io::stdin().is_terminal(),
             out_tty,
             err_tty,
+            colors,
+            redactor,
         }
     }
 
     /// Re-decides colours for one command's `--color`.
     pub fn set_color(&mut self, color: ColorChoice) {
-        self.out = Style::decide(color, self.out_tty);
-        self.err = Style::decide(color, self.err_tty);
+        self.out = Style::decide(color, self.out_tty, self.colors);
+        self.err = Style::decide(color, self.err_tty, self.colors);
+    }
+
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
     }
 
     /// Decides colours as if stdout and stderr were pipes, for a REPL fed by
@@ -63,6 +131,7 @@ impl StdConsole {
 
 impl Console for StdConsole {
     fn print(&mut self, text: &str) {
+        let text = self.redactor.redact(text);
         let mut out = std::io::stdout().lock();
         // A closed pipe (`| head`) is not an error worth a message.
         let _ = out.write_all(text.as_bytes());
@@ -73,6 +142,7 @@ impl Console for StdConsole {
     }
 
     fn note(&mut self, text: &str) {
+        let text = self.redactor.redact(text);
         let mut err = std::io::stderr().lock();
         let _ = err.write_all(text.as_bytes());
         if !text.ends_with('\n') {
@@ -96,6 +166,8 @@ impl Console for StdConsole {
         if !self.interactive {
             return None;
         }
+        let prompt = self.redactor.redact(prompt);
+        let prompt = prompt.as_str();
         // The question's last line is the line editor's prompt; what comes
         // before it goes to stderr as it is.
         let (lead, last) = match prompt.rfind('\n') {

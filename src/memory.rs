@@ -16,6 +16,11 @@ const CAPACITY: usize = 64;
 
 impl Memory {
     pub fn remember(&mut self, object: &str, id: &str) {
+        // A server echoing a key inside an ID must not make it a value the
+        // conversation reuses (and so prints and sends).
+        if crate::redact::holds_secret(id, None) {
+            return;
+        }
         self.entries.retain(|(o, i)| !(o == object && i == id));
         self.entries.push((object.to_string(), id.to_string()));
         if self.entries.len() > CAPACITY {
@@ -104,6 +109,8 @@ mod tests {
         assert_eq!(m.last("user"), Some("user_7"));
         assert_eq!(m.last_with_prefix("org_"), Some("org_9"));
         m.observe(&json!({"object": "user", "id": "user_8", "deleted": true}));
+        assert_eq!(m.last("user"), Some("user_7"));
+        m.observe(&json!({"object": "user", "id": "user_sk_test_abc"}));
         assert_eq!(m.last("user"), Some("user_7"));
     }
 }

@@ -8,12 +8,11 @@
 //!    ([`steps`]), `--all` following pages ([`paginate`]);
 //! 4. render the result, and remember what the responses show.
 //!
-//! `--dry-run` and `--curl` stop before sending and need no key. The key is
-//! removed from everything shown ([`redact`]).
+//! `--dry-run`, `--curl` and `--sdk` ([`Preview`]) stop before sending and
+//! need no key. The console removes the key from everything shown.
 
 mod complete;
 mod paginate;
-pub mod redact;
 mod steps;
 
 use std::io::{IsTerminal, Read};
@@ -22,15 +21,16 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::{App, AppError, Status};
-use crate::client::bapi::{Bapi, Config, check_base_url};
+use crate::client::bapi::{Bapi, Config, DEFAULT_BASE_URL, check_base_url};
 use crate::command::Options;
-use crate::console::Console;
+use crate::console::{Console, Warning};
+use crate::intent::Grammar;
 use crate::pipeline::confirm::{self, Consent, Question, Shown};
 use crate::pipeline::{self, Env, SecretKey, key};
 use crate::plan::missing::{self, Missing};
 use crate::plan::{Plan, explicit as explicit_plan, items};
-use crate::render::View;
 use crate::render::plan::{DryRun, curl, display_body, dry_run_json, dry_run_text, step_url};
+use crate::render::{View, sdk};
 use crate::spec::{Method, Operation, Spec};
 
 /// `METHOD /path items...` without `help`.
@@ -66,11 +66,23 @@ fn request_body(
     one_shot: bool,
 ) -> Result<Option<Value>, AppError> {
     let (text, origin) = match options.data.as_deref() {
+        Some("@-") => (
+            read_capped(std::io::stdin().lock(), "stdin")?,
+            "stdin".into(),
+        ),
         Some(d) if d.starts_with('@') => {
             let file = &d[1..];
-            let text = std::fs::read_to_string(file)
-                .map_err(|e| AppError::Usage(format!("cannot read {file} for -d ({e})")))?;
-            (text, file.to_string())
+            let cannot =
+                |why: String| AppError::Usage(format!("cannot read {file} for -d ({why})"));
+            let meta = std::fs::metadata(file).map_err(|e| cannot(e.kind().to_string()))?;
+            // A FIFO or a device (`/dev/zero`) could be read forever.
+            if !meta.is_file() {
+                return Err(cannot(
+                    "it is not a regular file; pipe it on stdin with -d @- instead".into(),
+                ));
+            }
+            let f = std::fs::File::open(file).map_err(|e| cannot(e.kind().to_string()))?;
+            (read_capped(f, file)?, file.to_string())
         }
         Some(d) => (d.to_string(), "-d".to_string()),
         None => {
@@ -82,8 +94,7 @@ fn request_body(
             {
                 return Ok(None);
             }
-            let mut text = String::new();
-            let _ = stdin.lock().read_to_string(&mut text);
+            let text = read_capped(stdin.lock(), "stdin")?;
             if text.trim().is_empty() {
                 return Ok(None);
             }
@@ -95,6 +106,26 @@ fn request_body(
         .map_err(|e| AppError::Usage(format!("{origin} is not valid JSON ({e})")))
 }
 
+/// The largest request body read from a file or stdin.
+const MAX_BODY_INPUT: u64 = 16 * 1024 * 1024;
+
+/// Reads a body, refusing one over [`MAX_BODY_INPUT`] or not UTF-8.
+fn read_capped(reader: impl Read, origin: &str) -> Result<String, AppError> {
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_BODY_INPUT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| AppError::Usage(format!("cannot read {origin} for -d ({})", e.kind())))?;
+    if bytes.len() as u64 > MAX_BODY_INPUT {
+        return Err(AppError::Usage(format!(
+            "the body in {origin} is over {} MiB; Clerk's requests are far smaller",
+            MAX_BODY_INPUT / (1024 * 1024)
+        )));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| AppError::Usage(format!("the body in {origin} is not UTF-8 text")))
+}
+
 /// Runs a plan through the pipeline, sends it, and renders the result.
 pub async fn run_plan(
     app: &mut App,
@@ -103,53 +134,68 @@ pub async fn run_plan(
     options: &Options,
     console: &mut dyn Console,
 ) -> Result<(View, Status), AppError> {
-    run_plan_with(app, spec, plan, options, console, &Env::from_process()).await
+    let env = app.env.clone();
+    run_plan_with(app, spec, plan, options, console, &env).await
 }
 
-/// [`run_plan`] with the environment given (tests build their own).
-pub async fn run_plan_with(
-    app: &mut App,
-    spec: &Spec,
-    plan: Plan,
-    options: &Options,
-    console: &mut dyn Console,
-    env: &Env,
-) -> Result<(View, Status), AppError> {
-    let found = key::discover(env);
-    let secret = found.as_ref().ok();
-    let mut guarded = redact::Redacting::new(console, secret);
-    let result = flow(app, spec, plan, options, &mut guarded, env, &found).await;
-    match result {
-        Ok((view, status)) => Ok((redact::view(secret, view), status)),
-        Err(e) => Err(redact::error(secret, e)),
+/// What a command shows instead of sending: `--dry-run`, `--curl`, `--sdk`.
+/// Each one returns before the client exists, so none can send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preview {
+    DryRun,
+    Curl,
+    Sdk,
+}
+
+impl Preview {
+    pub fn of(options: &Options) -> Option<Preview> {
+        if options.dry_run {
+            Some(Preview::DryRun)
+        } else if options.curl {
+            Some(Preview::Curl)
+        } else if options.sdk {
+            Some(Preview::Sdk)
+        } else {
+            None
+        }
     }
 }
 
-async fn flow(
+/// [`run_plan`] with the environment given (tests build their own). The
+/// pipeline, in order: path values checked, previews (which stop here),
+/// missing values asked, the key, scopes, warnings, confirmation; only then
+/// is a client made and the plan sent.
+pub async fn run_plan_with(
     app: &mut App,
     spec: &Spec,
     mut plan: Plan,
     options: &Options,
     console: &mut dyn Console,
     env: &Env,
-    found: &Result<SecretKey, key::KeyError>,
 ) -> Result<(View, Status), AppError> {
-    let base_url = options
-        .base_url
-        .clone()
-        .unwrap_or_else(|| spec.server_url.clone());
-    let lacking = missing::find(spec, &plan);
-    if options.dry_run {
-        return Ok(dry_run(
-            spec, &plan, options, env, found, &lacking, &base_url, console,
-        ));
+    let found = key::discover(env);
+    let (base_url, server) = choose_base_url(options.base_url.as_deref(), &spec.server_url);
+    if let Some(w) = server {
+        console.warn(&w);
     }
-    if options.curl {
-        let verdict = pipeline::assess(spec, &plan, env, None);
-        warn(console, &verdict.warnings);
-        return Ok((curl_view(&plan, &base_url, &lacking, console), Status::Ok));
+    plan.check_path_values().map_err(AppError::Usage)?;
+    let lacking = missing::find(spec, &plan);
+    match Preview::of(options) {
+        Some(Preview::DryRun) => {
+            return Ok(dry_run(
+                spec, &plan, options, env, &found, &lacking, &base_url, console,
+            ));
+        }
+        Some(Preview::Curl) => {
+            let verdict = pipeline::assess(spec, &plan, env, None);
+            verdict.warnings.iter().for_each(|w| console.warn(w));
+            return Ok((curl_view(&plan, &base_url, &lacking, console), Status::Ok));
+        }
+        Some(Preview::Sdk) => return sdk_view(spec, &plan),
+        None => {}
     }
     complete::complete(spec, &mut plan, lacking, console)?;
+    plan.check_path_values().map_err(AppError::Usage)?;
     // 1. The key.
     let key = found.as_ref().map_err(|e| AppError::Usage(e.to_string()))?;
     let base_url = check_base_url(&base_url).map_err(|e| AppError::Usage(e.to_string()))?;
@@ -175,7 +221,7 @@ async fn flow(
         let style = console.err_style();
         console.note(&style.dim(&format!("note: {note}")));
     }
-    warn(console, &verdict.warnings);
+    verdict.warnings.iter().for_each(|w| console.warn(w));
     // 4. Confirmation.
     let style = console.err_style();
     if verdict.write {
@@ -195,6 +241,7 @@ async fn flow(
         let question = Question {
             requests: &requests,
             instance: key.instance,
+            source: &key.source,
             delete: verdict.delete,
             delete_id,
             yes: options.yes,
@@ -227,8 +274,11 @@ async fn flow(
         .get("CLERK_BACKEND_API_RETRY_MS")
         .and_then(|v| v.trim().parse().ok())
         .map_or(Duration::from_millis(500), Duration::from_millis);
-    let client = Bapi::new(Config::new(base_url, timeout, backoff), key)
-        .map_err(|e| AppError::Failed(e.to_string()))?;
+    let mut config = Config::new(base_url, timeout, backoff);
+    if let Some(mib) = options.max_body_mib {
+        config.max_body = mib.saturating_mul(1024 * 1024);
+    }
+    let client = Bapi::new(config, key).map_err(|e| AppError::Failed(e.to_string()))?;
     let mut runner = steps::Runner {
         spec,
         client: &client,
@@ -240,16 +290,44 @@ async fn flow(
     runner.run(&plan).await
 }
 
-/// Warnings go to stderr, so a piped result stays clean.
-fn warn(console: &mut dyn Console, warnings: &[String]) {
-    let style = console.err_style();
-    for w in warnings {
-        let label = if w.starts_with("IRREVERSIBLE") || w.starts_with("PRODUCTION") {
-            style.red("warning:")
-        } else {
-            style.yellow("warning:")
-        };
-        console.note(&format!("{label} {w}"));
+/// The base URL requests go to: the one the user chose (`--base-url` or
+/// `CLERK_BACKEND_API_URL`), else Clerk's. A spec naming another server is
+/// not followed (the key would go there): a warning says so.
+fn choose_base_url(chosen: Option<&str>, spec_server: &str) -> (String, Option<Warning>) {
+    if let Some(url) = chosen {
+        return (url.to_string(), None);
+    }
+    let spec_server = spec_server.trim_end_matches('/');
+    let warning = (!spec_server.is_empty() && spec_server != DEFAULT_BASE_URL).then(|| {
+        Warning::danger(format!(
+            "the spec names the server {spec_server}; requests go to {DEFAULT_BASE_URL} \
+             (choose another with --base-url or CLERK_BACKEND_API_URL)"
+        ))
+    });
+    (DEFAULT_BASE_URL.to_string(), warning)
+}
+
+/// `--sdk`: the plan as @clerk/backend code, or why there is none. Either
+/// way nothing is sent.
+fn sdk_view(spec: &Spec, plan: &Plan) -> Result<(View, Status), AppError> {
+    let grammar = Grammar::shared().map_err(|e| AppError::Failed(e.to_string()))?;
+    match sdk::render(&grammar.sdk, plan) {
+        Some(code) => Ok((
+            View {
+                json: serde_json::json!({"mode": "sdk", "version": spec.version, "code": code}),
+                text: code,
+                picks: Vec::new(),
+            },
+            Status::Ok,
+        )),
+        None => {
+            let labels: Vec<String> = plan.steps.iter().map(|s| s.label()).collect();
+            Err(AppError::Usage(format!(
+                "--sdk knows the @clerk/backend code of the common requests only, not {}; \
+                 nothing was sent; --curl shows it as HTTP",
+                labels.join(", then ")
+            )))
+        }
     }
 }
 

@@ -9,7 +9,8 @@ mod phrase;
 use std::sync::Arc;
 
 use crate::command::{Command, Mode, Options, Output};
-use crate::console::Console;
+use crate::console::{Console, Warning};
+use crate::env::Env;
 use crate::memory::Memory;
 use crate::render::{self, View, browse, detail};
 use crate::source::{SourceError, SpecStore};
@@ -21,6 +22,8 @@ pub enum Status {
     Ok = 0,
     Failed = 1,
     Usage = 2,
+    /// Stopped by Ctrl-C, as a shell reports SIGINT.
+    Interrupted = 130,
 }
 
 /// Why a command failed, as one sentence with what to do next.
@@ -54,15 +57,18 @@ pub struct App {
     pub picks: Vec<String>,
     /// What this conversation has shown or created (REPL only).
     pub memory: Memory,
+    /// The process environment, read once at start.
+    pub env: Env,
 }
 
 impl App {
-    pub fn new(store: SpecStore, repl: bool) -> App {
+    pub fn new(store: SpecStore, repl: bool, env: Env) -> App {
         App {
             store,
             repl,
             picks: Vec::new(),
             memory: Memory::default(),
+            env,
         }
     }
 
@@ -72,8 +78,7 @@ impl App {
         let json = command.options.output == Output::Json;
         let result = self.dispatch(command, console).await;
         for notice in self.store.take_notices() {
-            let style = console.err_style();
-            console.note(&format!("{} {notice}", style.yellow("warning:")));
+            console.warn(&Warning::caution(notice));
         }
         match result {
             Ok((view, status)) => {
@@ -93,8 +98,7 @@ impl App {
                 status
             }
             Err(e) => {
-                let style = console.err_style();
-                console.note(&format!("{} {e}", style.red("error:")));
+                console.error(&e.to_string());
                 e.status()
             }
         }

@@ -10,7 +10,7 @@ use serde_json::json;
 use super::{App, AppError, Status, execute};
 use crate::command::{Options, Output};
 use crate::console::Console;
-use crate::intent::{Answer, Context, Router, Routing, sdk};
+use crate::intent::{Answer, Context, Router, Routing};
 use crate::plan::Plan;
 use crate::render::table::{Table, one_line};
 use crate::render::{Style, View, browse, detail};
@@ -58,15 +58,6 @@ pub async fn run(
             ));
         }
     };
-    if options.sdk {
-        return match sdk::render(&router.grammar().sdk, &plan) {
-            Some(code) => Ok((sdk_view(spec, code), Status::Ok)),
-            None => Err(AppError::Usage(format!(
-                "--sdk knows the @clerk/backend code of the common requests only, not {}; --curl shows this one as HTTP",
-                routing.op.unwrap_or_default()
-            ))),
-        };
-    }
     if app.repl && options.output == Output::Text && !routing.ties.is_empty() {
         return Ok((choices(spec, text, &plan, &routing.ties, style), Status::Ok));
     }
@@ -98,14 +89,6 @@ fn answer_view(spec: &Spec, answer: &Answer, style: Style) -> View {
     View {
         text: format!("{}\n\n{}\n", style.heading(&answer.title), answer.body),
         json: json!({"mode": "answer", "version": spec.version, "title": answer.title, "text": answer.body}),
-        picks: Vec::new(),
-    }
-}
-
-fn sdk_view(spec: &Spec, code: String) -> View {
-    View {
-        json: json!({"mode": "sdk", "version": spec.version, "code": code}),
-        text: code,
         picks: Vec::new(),
     }
 }

@@ -3,7 +3,15 @@
 //! text), the bearer key, timeouts, and retries: 429 honours `Retry-After`
 //! (seconds or an HTTP date) up to 3 times with a visible countdown; 5xx
 //! and connection errors are retried with backoff for idempotent methods
-//! (GET, PUT, DELETE) only.
+//! (GET, PUT, DELETE) only. A certificate error or a redirect is never
+//! retried.
+//!
+//! The URL sent is exactly the URL the user was shown: a request whose URL
+//! a parser would rewrite (dot segments, odd escapes) is refused. Redirects
+//! are never followed for writes (a 307 would re-send the body elsewhere, a
+//! 302 would turn the POST into a GET); a read follows at most
+//! [`MAX_REDIRECTS`] redirects within the base URL's origin. Response bodies
+//! are read up to [`Config::max_body`] bytes.
 
 use std::time::Duration;
 
@@ -12,6 +20,15 @@ use serde_json::Value;
 
 use crate::pipeline::SecretKey;
 use crate::spec::Method;
+
+/// Where requests go unless the user chooses another base URL.
+pub const DEFAULT_BASE_URL: &str = "https://api.clerk.com/v1";
+
+/// Redirects a read follows within its origin before giving up.
+pub const MAX_REDIRECTS: usize = 5;
+
+/// The default cap on a response body: far above any one Clerk page.
+pub const DEFAULT_MAX_BODY: u64 = 32 * 1024 * 1024;
 
 /// How the client behaves; [`Config::new`] has the defaults.
 #[derive(Debug, Clone)]
@@ -24,6 +41,8 @@ pub struct Config {
     pub retries: u32,
     /// A `Retry-After` longer than this is not waited for.
     pub max_wait: Duration,
+    /// The largest response body read, in bytes (`--max-body`).
+    pub max_body: u64,
 }
 
 impl Config {
@@ -34,29 +53,17 @@ impl Config {
             backoff,
             retries: 3,
             max_wait: Duration::from_secs(60),
+            max_body: DEFAULT_MAX_BODY,
         }
     }
 }
 
-/// One request, with its path already filled in and encoded.
+/// One request: its URL is the very string the user was shown.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub method: Method,
-    pub path: String,
-    /// Without `?`; empty for none.
-    pub query: String,
+    pub url: String,
     pub body: Option<Value>,
-}
-
-impl Request {
-    pub fn url(&self, base_url: &str) -> String {
-        let mut url = format!("{}{}", base_url.trim_end_matches('/'), self.path);
-        if !self.query.is_empty() {
-            url.push('?');
-            url.push_str(&self.query);
-        }
-        url
-    }
 }
 
 /// A response: its status and body (JSON; a string when the body is not
@@ -89,6 +96,27 @@ pub enum ClientError {
     RateLimited { retries: u32, reply: Reply },
     #[error("cannot start the HTTP client ({0})")]
     Setup(String),
+    #[error(
+        "refusing to send {0}: as a URL it would become another address than the one shown; \
+         check the path values"
+    )]
+    UrlChanged(String),
+    #[error("{url} answered HTTP {status} with a redirect to {location}; {why}")]
+    Redirected {
+        url: String,
+        status: u16,
+        location: String,
+        why: &'static str,
+    },
+    #[error(
+        "the response from {url} is over {limit_mib} MiB, so it was cut off and not used; \
+         ask for less (a smaller limit), or raise --max-body"
+    )]
+    TooLarge { url: String, limit_mib: u64 },
+    #[error(
+        "the TLS connection to {url} failed ({reason}); it is not retried, check the certificate or --base-url"
+    )]
+    Tls { url: String, reason: String },
 }
 
 /// Checks a base URL: https anywhere, http only on loopback.
@@ -109,7 +137,16 @@ pub fn check_base_url(url: &str) -> Result<String, ClientError> {
         }
         _ => return Err(ClientError::BadUrl(url.to_string())),
     }
-    Ok(url.trim_end_matches('/').to_string())
+    // The parser's own spelling (host lower-cased, default port dropped),
+    // so the URLs shown and the URLs sent are spelt the same.
+    Ok(parsed.as_str().trim_end_matches('/').to_string())
+}
+
+/// Whether `next` (a redirect target) stays within `base`'s origin.
+fn same_origin(base: &reqwest::Url, next: &reqwest::Url) -> bool {
+    base.scheme() == next.scheme()
+        && base.host_str() == next.host_str()
+        && base.port_or_known_default() == next.port_or_known_default()
 }
 
 /// A `Retry-After` value: delay seconds, or an HTTP date.
@@ -130,10 +167,20 @@ pub struct Bapi {
     auth: String,
 }
 
+/// What one attempt came to.
+enum Attempt {
+    Reply(Reply, Option<String>),
+    /// A 3xx with a `Location`.
+    Redirect {
+        status: u16,
+        location: String,
+    },
+}
+
 impl Bapi {
     pub fn new(config: Config, key: &SecretKey) -> Result<Bapi, ClientError> {
-        let http =
-            super::http_client(config.timeout).map_err(|e| ClientError::Setup(e.to_string()))?;
+        let http = super::http_client(config.timeout, false)
+            .map_err(|e| ClientError::Setup(e.to_string()))?;
         Ok(Bapi {
             http,
             auth: format!("Bearer {}", key.expose()),
@@ -145,54 +192,73 @@ impl Bapi {
         &self.config.base_url
     }
 
-    /// Sends one request with the retry rules; `notify` shows waits and
-    /// retries (on stderr).
+    /// Sends one request with the retry and redirect rules; `notify` shows
+    /// waits and retries (on stderr).
     pub async fn send(
         &self,
         req: &Request,
         notify: &mut dyn FnMut(&str),
     ) -> Result<Reply, ClientError> {
-        let url = req.url(&self.config.base_url);
+        let mut url = parse_exact(&req.url)?;
+        let mut redirects = 0;
         let mut attempt = 0u32;
         loop {
             let result = self.once(req, &url).await;
             let retry = attempt < self.config.retries;
             match result {
-                Ok(reply) if reply.0.status == 429 => {
-                    let wait = reply
-                        .1
+                Ok(Attempt::Redirect { status, location }) => {
+                    url = self.follow(req, &url, status, &location, redirects)?;
+                    redirects += 1;
+                    notify(&format!("HTTP {status}: following the redirect to {url}"));
+                }
+                Ok(Attempt::Reply(reply, after)) if reply.status == 429 => {
+                    let wait = after
                         .as_deref()
                         .and_then(|v| retry_after(v, Timestamp::now()))
                         .unwrap_or_else(|| self.backoff(attempt));
                     if !retry || wait > self.config.max_wait {
                         return Err(ClientError::RateLimited {
                             retries: attempt,
-                            reply: reply.0,
+                            reply,
                         });
                     }
                     attempt += 1;
                     countdown(wait, attempt, self.config.retries, notify).await;
                 }
-                Ok(reply) if reply.0.status >= 500 && req.method.is_idempotent() && retry => {
+                Ok(Attempt::Reply(reply, _))
+                    if reply.status >= 500 && req.method.is_idempotent() && retry =>
+                {
                     attempt += 1;
                     let wait = self.backoff(attempt - 1);
                     notify(&format!(
                         "HTTP {} from Clerk; retrying {} (retry {attempt} of {}) in {:.1} s",
-                        reply.0.status,
+                        reply.status,
                         req.method,
                         self.config.retries,
                         wait.as_secs_f64()
                     ));
                     tokio::time::sleep(wait).await;
                 }
-                Ok(reply) => return Ok(reply.0),
-                Err(e) if e.is_timeout() => {
+                Ok(Attempt::Reply(reply, _)) => return Ok(reply),
+                Err(Failure::TooLarge) => {
+                    return Err(ClientError::TooLarge {
+                        url: url.to_string(),
+                        limit_mib: self.config.max_body / (1024 * 1024),
+                    });
+                }
+                Err(Failure::Http(e)) if e.is_timeout() => {
                     return Err(ClientError::Timeout {
-                        url,
+                        url: url.to_string(),
                         secs: self.config.timeout.as_secs(),
                     });
                 }
-                Err(e) if req.method.is_idempotent() && retry => {
+                Err(Failure::Http(e)) if tls_failure(&e) => {
+                    return Err(ClientError::Tls {
+                        url: url.to_string(),
+                        reason: reason(&e),
+                    });
+                }
+                Err(Failure::Http(e)) if req.method.is_idempotent() && retry => {
                     attempt += 1;
                     let wait = self.backoff(attempt - 1);
                     notify(&format!(
@@ -205,9 +271,9 @@ impl Bapi {
                     ));
                     tokio::time::sleep(wait).await;
                 }
-                Err(e) => {
+                Err(Failure::Http(e)) => {
                     return Err(ClientError::Connect {
-                        url,
+                        url: url.to_string(),
                         reason: reason(&e),
                     });
                 }
@@ -215,42 +281,136 @@ impl Bapi {
         }
     }
 
+    /// The next URL of a redirect a read may follow, or why not.
+    fn follow(
+        &self,
+        req: &Request,
+        from: &reqwest::Url,
+        status: u16,
+        location: &str,
+        redirects: usize,
+    ) -> Result<reqwest::Url, ClientError> {
+        let refuse = |why: &'static str, location: String| ClientError::Redirected {
+            url: from.to_string(),
+            status,
+            location,
+            why,
+        };
+        if req.method.is_write() {
+            return Err(refuse(
+                "redirects are not followed for writes (the request would be re-sent, or changed, \
+                 elsewhere); nothing more was sent",
+                location.to_string(),
+            ));
+        }
+        let Ok(next) = from.join(location) else {
+            return Err(refuse("that address cannot be read", location.to_string()));
+        };
+        let base = reqwest::Url::parse(&self.config.base_url)
+            .map_err(|_| ClientError::BadUrl(self.config.base_url.clone()))?;
+        if !same_origin(&base, &next) {
+            return Err(refuse(
+                "it leaves the API's origin, and the key is only sent there; not followed",
+                next.to_string(),
+            ));
+        }
+        if redirects >= MAX_REDIRECTS {
+            return Err(refuse(
+                "that is too many redirects (a loop?); not followed further",
+                next.to_string(),
+            ));
+        }
+        Ok(next)
+    }
+
     fn backoff(&self, attempt: u32) -> Duration {
         self.config.backoff * 2u32.saturating_pow(attempt.min(16))
     }
 
-    /// One attempt: the reply and its `Retry-After` header.
-    async fn once(
-        &self,
-        req: &Request,
-        url: &str,
-    ) -> Result<(Reply, Option<String>), reqwest::Error> {
+    /// One attempt: the reply and its `Retry-After` header, or a redirect.
+    async fn once(&self, req: &Request, url: &reqwest::Url) -> Result<Attempt, Failure> {
         let method = reqwest::Method::from_bytes(req.method.as_str().as_bytes())
             .unwrap_or(reqwest::Method::GET);
         let mut builder = self
             .http
-            .request(method, url)
+            .request(method, url.clone())
             .header("Authorization", &self.auth)
             .header("Accept", "application/json");
         if let Some(body) = &req.body {
             builder = builder.json(body);
         }
-        let resp = builder.send().await?;
+        let mut resp = builder.send().await.map_err(Failure::Http)?;
         let status = resp.status().as_u16();
-        let retry_after = resp
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let bytes = resp.bytes().await?;
+        let header = |name: &str| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        if resp.status().is_redirection()
+            && let Some(location) = header("location")
+        {
+            return Ok(Attempt::Redirect { status, location });
+        }
+        let retry_after = header("retry-after");
+        if resp
+            .content_length()
+            .is_some_and(|n| n > self.config.max_body)
+        {
+            return Err(Failure::TooLarge);
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(Failure::Http)? {
+            if (bytes.len() + chunk.len()) as u64 > self.config.max_body {
+                return Err(Failure::TooLarge);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
         let body = if bytes.iter().all(u8::is_ascii_whitespace) {
             Value::Null
         } else {
             serde_json::from_slice(&bytes)
                 .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
         };
-        Ok((Reply { status, body }, retry_after))
+        Ok(Attempt::Reply(Reply { status, body }, retry_after))
     }
+}
+
+/// Why an attempt got no reply.
+enum Failure {
+    Http(reqwest::Error),
+    TooLarge,
+}
+
+/// `url` parsed, refused when parsing would change it: the address sent
+/// must be, byte for byte, the address shown.
+fn parse_exact(url: &str) -> Result<reqwest::Url, ClientError> {
+    match reqwest::Url::parse(url) {
+        Ok(parsed) if parsed.as_str() == url => Ok(parsed),
+        _ => Err(ClientError::UrlChanged(url.to_string())),
+    }
+}
+
+/// Whether a transport error is a TLS failure (an unknown issuer, a bad
+/// certificate, a handshake refused): retrying cannot help.
+fn tls_failure(e: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if s.downcast_ref::<rustls::Error>().is_some() {
+            return true;
+        }
+        // `io::Error` hides a wrapped error from `source()`.
+        if let Some(io) = s.downcast_ref::<std::io::Error>()
+            && io
+                .get_ref()
+                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
+        {
+            return true;
+        }
+        source = s.source();
+    }
+    let text = reason(e).to_ascii_lowercase();
+    text.contains("certificate") || text.contains("handshake")
 }
 
 /// The innermost cause of a transport error, without the URL.
@@ -301,6 +461,24 @@ mod tests {
             check_base_url("ftp://x"),
             Err(ClientError::BadUrl(_))
         ));
+    }
+
+    #[test]
+    fn urls_are_sent_as_shown_or_not_at_all() {
+        assert!(parse_exact("https://api.clerk.com/v1/users?limit=1").is_ok());
+        for bad in [
+            "https://api.clerk.com/v1/users/user_1/passkeys/..",
+            "https://api.clerk.com/v1/users/./x",
+            "https://api.clerk.com/v1/users/%2e%2e/x",
+            "https://API.clerk.com/v1/users",
+            "https://api.clerk.com:443/v1/users",
+        ] {
+            assert!(parse_exact(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            check_base_url("https://API.clerk.com:443/v1/").unwrap(),
+            "https://api.clerk.com/v1"
+        );
     }
 
     #[test]

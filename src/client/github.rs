@@ -54,7 +54,7 @@ pub async fn get(
     etag: Option<&str>,
     received: &AtomicU64,
 ) -> Result<Fetched, FetchError> {
-    let client = super::http_client(TIMEOUT).map_err(|e| network(&e))?;
+    let client = super::http_client(TIMEOUT, true).map_err(|e| network(&e))?;
     let mut request = client.get(url);
     if let Some(accept) = accept {
         request = request.header(ACCEPT, accept);

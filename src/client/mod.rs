@@ -11,8 +11,10 @@ use std::time::Duration;
 pub const USER_AGENT: &str = concat!("clerk-backend-api/", env!("CARGO_PKG_VERSION"));
 
 /// Builds an HTTP client with connect and total timeouts. TLS is rustls with
-/// the `ring` provider and the platform's certificate verifier.
-pub fn http_client(timeout: Duration) -> Result<reqwest::Client, reqwest::Error> {
+/// the `ring` provider and the platform's certificate verifier. Redirects
+/// are followed only when `follow` (GitHub's files); Clerk's client follows
+/// them itself, under its own rules ([`bapi`]).
+pub fn http_client(timeout: Duration, follow: bool) -> Result<reqwest::Client, reqwest::Error> {
     static PROVIDER: Once = Once::new();
     PROVIDER.call_once(|| {
         // Fails only if another provider was installed first, which is fine.
@@ -22,5 +24,10 @@ pub fn http_client(timeout: Duration) -> Result<reqwest::Client, reqwest::Error>
         .user_agent(USER_AGENT)
         .connect_timeout(timeout.min(Duration::from_secs(10)))
         .timeout(timeout)
+        .redirect(if follow {
+            reqwest::redirect::Policy::limited(5)
+        } else {
+            reqwest::redirect::Policy::none()
+        })
         .build()
 }

@@ -10,7 +10,7 @@ mod words;
 
 use std::path::PathBuf;
 
-pub use flags::FLAGS;
+pub use flags::{FLAGS, Flag, Takes, find as flag};
 pub use words::{Word, join, split};
 
 use crate::spec::Method;
@@ -70,6 +70,10 @@ pub struct Options {
     pub sdk: bool,
     pub base_url: Option<String>,
     pub timeout_secs: Option<u64>,
+    /// `--max-body`: the largest response body read, in MiB.
+    pub max_body_mib: Option<u64>,
+    /// `--offline`: no request to GitHub for specs.
+    pub offline: bool,
     /// `-d '{json}'` or `-d @file.json`.
     pub data: Option<String>,
 }
@@ -80,6 +84,22 @@ pub struct Command {
     pub options: Options,
     /// No words and no help flag: on the command line this starts the REPL.
     pub bare: bool,
+}
+
+impl Options {
+    /// The defaults the environment sets: each flag's variable, parsed as
+    /// the flag's value would be.
+    pub fn from_env(env: &crate::env::Env) -> Result<Options, UsageError> {
+        let mut options = Options::default();
+        for flag in FLAGS {
+            if let Some(value) = flag.env.and_then(|name| env.get(name)) {
+                flags::apply(flag, Some(value), &mut options).map_err(|e| {
+                    UsageError(format!("{} (from {})", e.0, flag.env.unwrap_or_default()))
+                })?;
+            }
+        }
+        Ok(options)
+    }
 }
 
 /// A command line that cannot be understood (exit code 2).
@@ -107,8 +127,8 @@ pub fn parse(words: Vec<Word>, defaults: &Options) -> Result<Command, UsageError
     }
     if parsed.program_version {
         return Err(UsageError(
-            "--version needs a date here, like `--version 2025-11-10`; \
-             `clerk-backend-api --version` alone prints the program version"
+            "--version prints the program version and takes no words; \
+             for a spec version use --spec-version DATE (or `version DATE`)"
                 .into(),
         ));
     }
@@ -156,11 +176,45 @@ pub fn parse_line(line: &str, defaults: &Options) -> Result<Command, UsageError>
     parse(split(line), defaults)
 }
 
-pub fn parse_args<I: IntoIterator<Item = String>>(
+/// The longest command taken, in bytes, whether typed in the REPL or given
+/// as arguments. A command is a few hundred bytes; a large request body
+/// belongs in a file (`-d @body.json`), and the fuzzy lookups of a phrase
+/// grow with its length.
+pub const MAX_COMMAND: usize = 64 * 1024;
+
+/// The sentence for a command over [`MAX_COMMAND`].
+pub fn too_long(bytes: usize) -> UsageError {
+    UsageError(format!(
+        "the command is {} KiB long, over the {} KiB a command may be; \
+         put a large request body in a file and pass -d @FILE",
+        bytes.div_ceil(1024),
+        MAX_COMMAND / 1024
+    ))
+}
+
+/// Parses the program's arguments (without the program name), as the
+/// operating system gives them: an argument that is not UTF-8 is named.
+pub fn parse_args<I: IntoIterator<Item = std::ffi::OsString>>(
     args: I,
     defaults: &Options,
 ) -> Result<Command, UsageError> {
-    parse(args.into_iter().map(Word::plain).collect(), defaults)
+    let mut words = Vec::new();
+    let mut bytes = 0;
+    for (i, arg) in args.into_iter().enumerate() {
+        let text = arg.into_string().map_err(|raw| {
+            UsageError(format!(
+                "argument {} (`{}`) is not UTF-8 text; give it as UTF-8",
+                i + 1,
+                raw.to_string_lossy()
+            ))
+        })?;
+        bytes += text.len() + 1;
+        if bytes > MAX_COMMAND {
+            return Err(too_long(bytes));
+        }
+        words.push(Word::plain(text));
+    }
+    parse(words, defaults)
 }
 
 #[cfg(test)]

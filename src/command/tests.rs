@@ -41,8 +41,8 @@ fn tags_and_phrases() {
 fn spec_versions_in_both_spellings() {
     for line in [
         "Users version 2025-11-10.yml",
-        "Users --version 2025-11-10",
-        "--version=2025-11-10 Users",
+        "Users --spec-version 2025-11-10",
+        "--spec-version=2025-11-10.yml Users",
         "version 2025-11-10 Users",
     ] {
         let c = parse_ok(line);

@@ -239,6 +239,16 @@ impl Grammar {
         })
     }
 
+    /// The embedded grammar, parsed once per process.
+    pub fn shared() -> Result<&'static Grammar, GrammarError> {
+        static SHARED: std::sync::OnceLock<Result<Grammar, GrammarError>> =
+            std::sync::OnceLock::new();
+        SHARED
+            .get_or_init(Grammar::load)
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
     pub fn fastpath(&self, name: &str) -> Option<&FastPathSpec> {
         self.fastpaths.iter().find(|f| f.name == name)
     }

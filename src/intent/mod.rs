@@ -26,7 +26,6 @@ mod phrases;
 mod route;
 mod rules;
 mod score;
-pub mod sdk;
 mod time;
 mod tokens;
 mod values;

@@ -3,11 +3,12 @@
 
 use serde_json::{Value, json};
 
+use super::Router;
 use super::entities::Kind;
 use super::testing::{NOW, ctx, doc, router, spec};
-use super::{Router, sdk};
 use crate::memory::Memory;
 use crate::plan::{Plan, Slot};
+use crate::render::sdk;
 
 fn kinds(text: &str) -> Vec<(Kind, Value)> {
     doc(text)

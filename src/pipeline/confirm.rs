@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::key::Instance;
+use super::key::{Instance, KeySource};
 use super::texts::text;
 use crate::console::Console;
 use crate::spec::Method;
@@ -31,6 +31,8 @@ pub enum Consent {
 pub struct Question<'a> {
     pub requests: &'a [Shown],
     pub instance: Instance,
+    /// Where the key came from (a variable or a file), never the key.
+    pub source: &'a KeySource,
     /// The plan deletes; `delete_id` is the resource ID when it is known.
     pub delete: bool,
     pub delete_id: Option<&'a str>,
@@ -45,8 +47,9 @@ pub fn ask(console: &mut dyn Console, q: &Question) -> Consent {
         Instance::Production => style.red("PRODUCTION instance (sk_live_)"),
     };
     let mut lines = vec![format!(
-        "{} on the {instance}:",
-        style.bold("About to send")
+        "{} on the {instance}, key from {}:",
+        style.bold("About to send"),
+        q.source
     )];
     for r in q.requests {
         lines.push(format!("  {} {}", style.method(r.method), r.url));

@@ -9,8 +9,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::env::Env;
 use super::texts::text;
+use crate::env::Env;
+use crate::redact::Redactor;
 
 const VAR: &str = "CLERK_SECRET_KEY";
 
@@ -72,30 +73,13 @@ impl SecretKey {
 
     /// `text` with the key replaced by `$CLERK_SECRET_KEY`.
     pub fn redact(&self, text: &str) -> String {
-        redact_with(Some(&self.value), text)
+        self.redactor().redact(text)
     }
-}
 
-/// Removes `key` from text, and anything else shaped like a secret key, in
-/// case a server or an error message echoes one back.
-pub fn redact_with(key: Option<&str>, text: &str) -> String {
-    let mut out = match key {
-        Some(k) if !k.is_empty() => text.replace(k, "$CLERK_SECRET_KEY"),
-        _ => text.to_string(),
-    };
-    for prefix in ["sk_test_", "sk_live_"] {
-        let mut from = 0;
-        while let Some(i) = out[from..].find(prefix).map(|i| i + from) {
-            let end = out[i + prefix.len()..]
-                .find(|c: char| !c.is_ascii_alphanumeric())
-                .map_or(out.len(), |e| e + i + prefix.len());
-            if end - i - prefix.len() >= 8 {
-                out.replace_range(i..end, &format!("{prefix}[redacted]"));
-            }
-            from = i + prefix.len();
-        }
+    /// What removes this key from everything shown.
+    pub fn redactor(&self) -> Redactor {
+        Redactor::new(Some(&self.value))
     }
-    out
 }
 
 /// Why no usable key was found; each message says what to do.
@@ -109,18 +93,27 @@ pub enum KeyError {
     ApiKey(KeySource),
     #[error("{}", text("key.malformed", &[("source", &.0.to_string())]))]
     Malformed(KeySource),
+    /// The nearest `.env` file that may hold the key cannot be read; a
+    /// parent folder's key is never used instead (it may be production's).
+    #[error("{}", text("key.unreadable", &[("file", &.file.display().to_string()), ("reason", .reason)]))]
+    Unreadable { file: PathBuf, reason: String },
 }
 
-/// Finds and checks the key.
+/// Finds and checks the key: the variable, else the nearest `.env.local` /
+/// `.env` that sets it. The search stops at the first file that mentions
+/// the key, readable or not, so a broken file never lets a parent folder's
+/// key (perhaps a production one) stand in for it.
 pub fn discover(env: &Env) -> Result<SecretKey, KeyError> {
     if let Some(v) = env.get(VAR) {
         return check(v.trim(), KeySource::Env);
     }
     for dir in env.cwd.ancestors() {
         for name in [".env.local", ".env"] {
-            let path = dir.join(name);
-            if let Some(v) = read_dotenv(&path) {
-                return check(&v, KeySource::File(path));
+            let file = dir.join(name);
+            match read_dotenv(&file) {
+                Dotenv::Silent => continue,
+                Dotenv::Sets(v) => return check(&v, KeySource::File(file)),
+                Dotenv::Broken(reason) => return Err(KeyError::Unreadable { file, reason }),
             }
         }
     }
@@ -150,49 +143,178 @@ fn check(value: &str, source: KeySource) -> Result<SecretKey, KeyError> {
     })
 }
 
-/// `CLERK_SECRET_KEY` from a dotenv file: `KEY=value`, `export KEY=value`,
-/// quoted or not, `#` comments.
-fn read_dotenv(path: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
-    dotenv_value(&text, VAR)
+/// What one `.env` file says about the key.
+#[derive(Debug, PartialEq)]
+enum Dotenv {
+    /// No such file, or it does not mention the key outside comments.
+    Silent,
+    Sets(String),
+    /// It mentions the key (or cannot be read to tell): why it is no use.
+    Broken(String),
 }
 
-pub fn dotenv_value(text: &str, name: &str) -> Option<String> {
-    let mut found = None;
-    for line in text.lines() {
-        let line = line.trim();
-        let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
-        let Some((k, v)) = line.split_once('=') else {
-            continue;
-        };
-        if k.trim() != name {
-            continue;
-        }
-        let v = v.trim();
-        let value = match v.chars().next() {
-            Some(q @ ('"' | '\'')) => v[1..].split(q).next().unwrap_or(""),
-            _ => v.split(" #").next().unwrap_or("").trim(),
-        };
-        // The last assignment wins, as in a shell.
-        found = Some(value.to_string()).filter(|v| !v.is_empty());
+/// The largest `.env` file read; real ones are a few KiB.
+const MAX_DOTENV: u64 = 1024 * 1024;
+
+fn read_dotenv(path: &Path) -> Dotenv {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Dotenv::Silent;
+    };
+    if meta.is_dir() {
+        return Dotenv::Silent;
     }
-    found
+    if meta.len() > MAX_DOTENV {
+        return Dotenv::Broken(format!("it is over {} KiB", MAX_DOTENV / 1024));
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => dotenv_bytes(&bytes, VAR),
+        Err(e) => Dotenv::Broken(format!("it cannot be read: {}", e.kind())),
+    }
+}
+
+/// Reads `name` from a dotenv file's bytes with dotenvy, the ecosystem's
+/// parser, after the normalisations editors make necessary: a UTF-8 byte
+/// order mark, and CR or CRLF line ends.
+fn dotenv_bytes(bytes: &[u8], name: &str) -> Dotenv {
+    if !bytes.windows(name.len()).any(|w| w == name.as_bytes()) {
+        return Dotenv::Silent;
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            return Dotenv::Broken(format!(
+                "it is not UTF-8 text (byte {})",
+                e.valid_up_to() + 1
+            ));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mentioned = text
+        .lines()
+        .any(|l| !l.trim_start().starts_with('#') && l.contains(name));
+    if !mentioned {
+        return Dotenv::Silent;
+    }
+    let mut found = None;
+    for item in dotenvy::from_read_iter(text.as_bytes()) {
+        match item {
+            Ok((k, v)) if k == name => found = Some(v),
+            Ok(_) => {}
+            // dotenvy's message holds the line, which may hold the key:
+            // only its number is said.
+            Err(dotenvy::Error::LineParse(line, _)) => {
+                if line.contains(name) || found.is_none() {
+                    let number = text
+                        .lines()
+                        .position(|l| line.starts_with(l.trim_end()) && !l.trim().is_empty())
+                        .map_or(String::new(), |n| format!(" {}", n + 1));
+                    return Dotenv::Broken(format!(
+                        "line{number} is not `NAME=value` as dotenv files write it"
+                    ));
+                }
+            }
+            Err(e) => return Dotenv::Broken(format!("it cannot be parsed ({e})")),
+        }
+    }
+    match found {
+        Some(v) if v.trim().is_empty() => Dotenv::Broken(format!("it sets {name} to nothing")),
+        Some(v) => Dotenv::Sets(v.trim().to_string()),
+        None => Dotenv::Broken(format!("it mentions {name} but does not set it")),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn sets(text: &str) -> Dotenv {
+        dotenv_bytes(text.as_bytes(), VAR)
+    }
+
     #[test]
     fn dotenv_lines() {
-        let text = "# c\nexport CLERK_SECRET_KEY=\"sk_test_abc\"\nOTHER=1\n";
-        assert_eq!(dotenv_value(text, VAR).as_deref(), Some("sk_test_abc"));
+        let ok = |v: &str| Dotenv::Sets(v.to_string());
         assert_eq!(
-            dotenv_value("CLERK_SECRET_KEY = sk_live_x # prod\n", VAR).as_deref(),
-            Some("sk_live_x")
+            sets("# c\nexport CLERK_SECRET_KEY=\"sk_test_abc\"\nOTHER=1\n"),
+            ok("sk_test_abc")
         );
-        assert_eq!(dotenv_value("CLERK_SECRET_KEY_2=x", VAR), None);
-        assert_eq!(dotenv_value("CLERK_SECRET_KEY=''", VAR), None);
+        assert_eq!(sets("CLERK_SECRET_KEY=sk_live_x # prod\n"), ok("sk_live_x"));
+        assert_eq!(
+            sets("\u{feff}CLERK_SECRET_KEY=sk_test_bom\n"),
+            ok("sk_test_bom")
+        );
+        assert_eq!(
+            sets("export\tCLERK_SECRET_KEY=sk_test_tab\n"),
+            ok("sk_test_tab")
+        );
+        assert_eq!(
+            sets("A=1\rCLERK_SECRET_KEY=sk_test_cr\rB=2"),
+            ok("sk_test_cr")
+        );
+        assert_eq!(
+            sets("A=1\r\nCLERK_SECRET_KEY=sk_test_crlf\r\n"),
+            ok("sk_test_crlf")
+        );
+        // The last assignment wins, as in a shell.
+        assert_eq!(
+            sets("CLERK_SECRET_KEY=sk_test_a\nCLERK_SECRET_KEY=sk_test_b\n"),
+            ok("sk_test_b")
+        );
+        assert_eq!(
+            sets("CLERK_SECRET_KEY_2=x"),
+            Dotenv::Broken("it mentions CLERK_SECRET_KEY but does not set it".into())
+        );
+        assert_eq!(sets("# CLERK_SECRET_KEY=sk_test_old\nA=1"), Dotenv::Silent);
+        assert_eq!(sets("A=1\n"), Dotenv::Silent);
+    }
+
+    #[test]
+    fn broken_dotenv_files_stop_the_search() {
+        for text in [
+            "CLERK_SECRET_KEY: sk_test_yaml\n",
+            "CLERK_SECRET_KEY=''\n",
+            "CLERK_SECRET_KEY=\"sk_test_unclosed\n",
+        ] {
+            let got = sets(text);
+            assert!(matches!(got, Dotenv::Broken(_)), "{text:?}: {got:?}");
+            if let Dotenv::Broken(why) = got {
+                assert!(!why.contains("sk_test"), "{why}");
+            }
+        }
+        let got = dotenv_bytes(b"CLERK_SECRET_KEY=sk_test_\xff\n", VAR);
+        assert!(matches!(got, Dotenv::Broken(w) if w.contains("UTF-8")));
+    }
+
+    #[test]
+    fn a_broken_nearest_file_is_never_skipped_for_a_parent() {
+        let root = std::env::temp_dir().join(format!("cba-dotenv-{}", std::process::id()));
+        let child = root.join("app");
+        std::fs::create_dir_all(&child).unwrap();
+        std::fs::write(root.join(".env"), "CLERK_SECRET_KEY=sk_live_PARENT123\n").unwrap();
+        std::fs::write(
+            child.join(".env.local"),
+            "\u{feff}CLERK_SECRET_KEY: sk_test_child\n",
+        )
+        .unwrap();
+        let got = discover(&Env::new(&child));
+        assert!(
+            matches!(&got, Err(KeyError::Unreadable { file, .. }) if file.ends_with(".env.local"))
+        );
+        let message = got.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            message.contains(".env.local") && !message.contains("PARENT"),
+            "{message}"
+        );
+        std::fs::write(
+            child.join(".env.local"),
+            "\u{feff}CLERK_SECRET_KEY=sk_test_child1\n",
+        )
+        .unwrap();
+        let k = discover(&Env::new(&child)).unwrap();
+        assert_eq!(k.instance, Instance::Development);
+        assert_eq!(k.source, KeySource::File(child.join(".env.local")));
+        std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]
@@ -214,13 +336,5 @@ mod tests {
             discover(&env("hello")),
             Err(KeyError::Malformed(_))
         ));
-    }
-
-    #[test]
-    fn redaction() {
-        let s = redact_with(Some("sk_test_SECRET123"), "Bearer sk_test_SECRET123 x");
-        assert_eq!(s, "Bearer $CLERK_SECRET_KEY x");
-        let s = redact_with(None, "key sk_live_ABCDEFGH1234, sk_test_x");
-        assert_eq!(s, "key sk_live_[redacted], sk_test_x");
     }
 }

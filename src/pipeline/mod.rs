@@ -5,15 +5,15 @@
 //! a plan whose last step writes.
 
 pub mod confirm;
-pub mod env;
 pub mod key;
 pub mod scopes;
 pub mod texts;
 pub mod warnings;
 
-pub use env::Env;
+pub use crate::env::Env;
 pub use key::{Instance, SecretKey};
 
+use crate::console::Warning;
 use crate::plan::Plan;
 use crate::spec::Spec;
 
@@ -28,7 +28,7 @@ pub struct Verdict {
     pub granted: Vec<String>,
     /// Scopes the plan needs that are not granted (before `--admin`).
     pub missing_scopes: Vec<&'static str>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 impl Verdict {
@@ -45,7 +45,7 @@ pub fn assess(spec: &Spec, plan: &Plan, env: &Env, instance: Option<Instance>) -
     let write = plan.writes();
     let mut warnings = Vec::new();
     if write && instance == Some(Instance::Production) {
-        warnings.push(texts::text("production.write", &[]));
+        warnings.push(Warning::danger(texts::text("production.write", &[])));
     }
     warnings.extend(warnings::for_plan(spec, plan));
     Verdict {

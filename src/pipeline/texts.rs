@@ -142,6 +142,8 @@ mod tests {
         ("key.publishable", &["source"]),
         ("key.api_key", &["source"]),
         ("key.malformed", &["source"]),
+        ("key.unreadable", &["file", "reason"]),
+        ("history.fields", &[]),
         ("scopes.short", &["scopes", "label", "needed"]),
         ("rate_limited", &["retries"]),
         ("redact.fields", &[]),

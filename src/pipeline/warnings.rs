@@ -5,6 +5,7 @@
 //! and points to the merging endpoint. The texts are data in `grammar/`.
 
 use super::texts::{destroys, text};
+use crate::console::Warning;
 use crate::plan::missing::operation;
 use crate::plan::{Plan, Slot, Step};
 use crate::spec::{Method, Operation, Spec};
@@ -13,9 +14,9 @@ use crate::spec::{Method, Operation, Spec};
 pub const METADATA: [&str; 3] = ["public_metadata", "private_metadata", "unsafe_metadata"];
 
 /// Every warning of a plan, in step order, without repeats.
-pub fn for_plan(spec: &Spec, plan: &Plan) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut push = |w: String| {
+pub fn for_plan(spec: &Spec, plan: &Plan) -> Vec<Warning> {
+    let mut out: Vec<Warning> = Vec::new();
+    let mut push = |w: Warning| {
         if !out.contains(&w) {
             out.push(w);
         }
@@ -23,16 +24,16 @@ pub fn for_plan(spec: &Spec, plan: &Plan) -> Vec<String> {
     for step in &plan.steps {
         let op = operation(spec, step);
         if step.method == Method::Delete {
-            push(delete(step, op));
+            push(Warning::danger(delete(step, op)));
         }
         let fields = metadata_fields(step);
         if step.method.is_write() && !fields.is_empty() {
-            push(text("metadata.types", &[]));
+            push(Warning::caution(text("metadata.types", &[])));
             for f in &fields {
-                push(text(&format!("metadata.used.{f}"), &[]));
+                push(Warning::caution(text(&format!("metadata.used.{f}"), &[])));
             }
             if let Some(w) = replace_or_merge(spec, step, &fields) {
-                push(w);
+                push(Warning::caution(w));
             }
         }
     }

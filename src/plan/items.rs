@@ -156,11 +156,22 @@ fn unknown_param(op: &Operation, name: &str) -> String {
     )
 }
 
+/// The deepest `a.b.c=` item taken. Clerk's bodies nest a few levels;
+/// thousands of levels would only exhaust the stack of what reads the body.
+pub const MAX_DEPTH: usize = 64;
+
 fn body_field(spec: &Spec, op: &Operation, step: &mut Step, item: &Item) -> Result<(), String> {
     let Some(schema) = body_schema(op) else {
         return Err(unknown_param(op, item.name));
     };
     let path: Vec<&str> = item.name.split('.').collect();
+    if path.len() > MAX_DEPTH {
+        return Err(format!(
+            "`{}…` nests {} levels deep; a body field may nest at most {MAX_DEPTH} (give a deep value as JSON with -d)",
+            item.name.chars().take(40).collect::<String>(),
+            path.len()
+        ));
+    }
     let mut target = schema;
     let mut known = true;
     for (depth, key) in path.iter().enumerate() {

@@ -98,6 +98,12 @@ impl Plan {
         self.steps.iter().any(|s| s.method.is_write())
     }
 
+    /// Refuses path values that would change which resource a URL names
+    /// (see [`Step::check_path_values`]), for every step.
+    pub fn check_path_values(&self) -> Result<(), String> {
+        self.steps.iter().try_for_each(Step::check_path_values)
+    }
+
     /// The first DELETE step, if any.
     pub fn delete_step(&self) -> Option<&Step> {
         self.steps.iter().find(|s| s.method == Method::Delete)
@@ -141,6 +147,28 @@ impl Step {
 
     pub fn label(&self) -> String {
         format!("{} {}", self.method, self.path)
+    }
+
+    /// An empty value, `.` or `..` in a path parameter would not name a
+    /// resource: URL parsers drop or climb dot segments, so
+    /// `DELETE /users/user_1/passkeys/..` would reach `/users/user_1/`.
+    /// Percent-encoding cannot help (`%2E%2E` is a dot segment too), so such
+    /// values are refused. Every other character is percent-encoded.
+    pub fn check_path_values(&self) -> Result<(), String> {
+        for (name, value) in &self.path_params {
+            let text = match value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            if matches!(text.trim(), "" | "." | "..") {
+                return Err(format!(
+                    "`{text}` cannot be the {name} of {}: an empty, `.` or `..` path value \
+                     would send the request to another resource; give the ID itself",
+                    self.label()
+                ));
+            }
+        }
+        Ok(())
     }
 
     pub fn path_param(&self, name: &str) -> Option<&Value> {
@@ -307,6 +335,24 @@ mod tests {
             s.query_string(),
             "email_address=a%2Bb@x.io&email_address=c@d.io&limit=10"
         );
+    }
+
+    #[test]
+    fn dot_segments_are_refused_in_path_values() {
+        for bad in ["..", ".", "", " .. "] {
+            let mut s = Step::new(
+                Method::Delete,
+                "/users/{user_id}/passkeys/{passkey_id}",
+                "X",
+            );
+            s.path_params.push(("user_id".into(), json!("user_1")));
+            s.path_params.push(("passkey_id".into(), json!(bad)));
+            assert!(s.check_path_values().is_err(), "{bad:?}");
+        }
+        let mut s = Step::new(Method::Get, "/users/{user_id}", "X");
+        s.path_params.push(("user_id".into(), json!("a..b/%2e?#")));
+        assert!(s.check_path_values().is_ok());
+        assert_eq!(s.concrete_path(), "/users/a..b%2F%252e%3F%23");
     }
 
     #[test]

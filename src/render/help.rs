@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::style::Style;
 use crate::command::FLAGS;
+use crate::env::VARS;
 
 const USAGE: &str = include_str!("help.txt");
 
@@ -25,17 +26,19 @@ pub fn text(style: Style, repl: bool) -> String {
     out.push('\n');
     out.push_str(&style.heading("Flags"));
     out.push_str(" (anywhere among the words; -- ends them)\n");
-    for (flag, value, what) in FLAGS {
-        let left = match value {
-            Some(v) => format!("{flag} {v}"),
-            None => flag.to_string(),
-        };
-        out.push_str(&format!("  {left:<28} {what}\n"));
+    for flag in FLAGS {
+        let mut what = flag.help.to_string();
+        if let Some(var) = flag.env {
+            what.push_str(&format!(" (env {var})"));
+        }
+        out.push_str(&format!("  {:<30} {what}\n", flag.synopsis()));
     }
-    out.push_str(
-        "\nEnvironment: CLERK_SECRET_KEY (or .env / .env.local), CLERK_BAPI_SCOPES \
-         (write, delete), CLERK_BACKEND_API_URL, CLERK_OPENAPI_SPECS_DIR, NO_COLOR.\n",
-    );
+    out.push('\n');
+    out.push_str(&style.heading("Environment"));
+    out.push('\n');
+    for (name, what) in VARS {
+        out.push_str(&format!("  {name:<34} {what}\n"));
+    }
     if repl {
         out.push('\n');
         out.push_str(&style.heading("REPL"));

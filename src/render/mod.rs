@@ -8,6 +8,7 @@ pub mod help;
 pub mod json;
 pub mod plan;
 pub mod result;
+pub mod sdk;
 pub mod style;
 pub mod table;
 

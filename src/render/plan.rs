@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::Style;
 use super::json::pretty;
+use crate::console::Severity;
 use crate::pipeline::{Instance, Verdict};
 use crate::plan::missing::Missing;
 use crate::plan::{Link, Plan, Slot, Step, encode_segment};
@@ -90,7 +91,7 @@ pub fn dry_run_json(d: &DryRun) -> Value {
         "write": d.verdict.write,
         "needs_confirmation": d.verdict.write && !d.yes,
         "scope_ok": d.verdict.scope_ok(d.admin),
-        "warnings": d.verdict.warnings,
+        "warnings": d.verdict.warnings.iter().map(|w| &w.text).collect::<Vec<_>>(),
         "missing": d.missing.iter().map(Missing::to_json).collect::<Vec<_>>(),
         "alternatives": d.plan.alternatives,
         "notes": d.plan.notes,
@@ -174,7 +175,10 @@ pub fn dry_run_text(d: &DryRun, style: Style) -> String {
         "Warnings:",
         v.warnings
             .iter()
-            .map(|w| style.yellow(&format!("! {w}")))
+            .map(|w| match w.severity {
+                Severity::Danger => style.red(&format!("! {}", w.text)),
+                Severity::Caution => style.yellow(&format!("! {}", w.text)),
+            })
             .collect(),
     );
     section(

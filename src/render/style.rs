@@ -5,7 +5,28 @@
 use owo_colors::OwoColorize;
 
 use crate::command::ColorChoice;
+use crate::env::Env;
 use crate::spec::Method;
+
+/// What the environment says about colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ColorEnv {
+    pub no_color: bool,
+    /// `CLICOLOR_FORCE` set and not `0`.
+    pub force: bool,
+    /// `TERM=dumb`.
+    pub dumb: bool,
+}
+
+impl ColorEnv {
+    pub fn new(env: &Env) -> ColorEnv {
+        ColorEnv {
+            no_color: env.get("NO_COLOR").is_some(),
+            force: env.get("CLICOLOR_FORCE").is_some_and(|v| v != "0"),
+            dumb: env.get("TERM") == Some("dumb"),
+        }
+    }
+}
 
 /// Whether colours are on for one stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -18,20 +39,13 @@ impl Style {
 
     /// Decides for a stream from the flag and the environment
     /// (<https://no-color.org>, <https://bixense.com/clicolors/>).
-    pub fn decide(choice: ColorChoice, is_terminal: bool) -> Style {
-        let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+    pub fn decide(choice: ColorChoice, is_terminal: bool, env: ColorEnv) -> Style {
         let color = match choice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                if env("NO_COLOR").is_some() {
-                    false
-                } else if env("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
-                    true
-                } else {
-                    is_terminal && std::env::var("TERM").map_or(true, |t| t != "dumb")
-                }
-            }
+            ColorChoice::Auto if env.no_color => false,
+            ColorChoice::Auto if env.force => true,
+            ColorChoice::Auto => is_terminal && !env.dumb,
         };
         Style { color }
     }

@@ -3,7 +3,7 @@
 //! out; [`super::helper`] plugs this into rustyline.
 
 use super::slash::COMMANDS;
-use crate::command::FLAGS;
+use crate::command::{self, FLAGS, Flag, Takes};
 use crate::spec::{Method, Spec};
 
 /// Words a command may start with besides methods and tags (see
@@ -82,12 +82,19 @@ impl Vocabulary {
                 out.extend(names(COMMANDS.iter().map(|(n, _)| *n), current));
                 out.extend(self.path_candidates(None, current));
             }
-            Slot::FlagName => out.extend(names(FLAGS.iter().map(|(f, _, _)| *f), current)),
-            Slot::FlagValue(flag) => {
-                let values: Vec<&str> = match flag.as_str() {
-                    "--output" | "-o" => vec!["text", "json"],
-                    "--color" | "--colour" => vec!["auto", "always", "never"],
-                    "--version" | "-v" => self.versions.iter().map(String::as_str).collect(),
+            Slot::FlagName => {
+                let all: Vec<String> = FLAGS.iter().flat_map(|f| f.names()).collect();
+                out.extend(names(all.iter().map(String::as_str), current));
+            }
+            Slot::FlagValue(name) => {
+                let values: Vec<&str> = match command::flag(&name) {
+                    Some(f) if f.long == "--spec-version" => {
+                        self.versions.iter().map(String::as_str).collect()
+                    }
+                    Some(Flag {
+                        takes: Takes::Value { choices, .. },
+                        ..
+                    }) => choices.to_vec(),
                     _ => Vec::new(),
                 };
                 out.extend(names(values, current));
@@ -301,17 +308,7 @@ fn words(text: &str) -> Vec<(usize, &str)> {
 /// Whether a flag (`--output`, `--output=json` does not count) takes the
 /// next word as its value.
 fn takes_value(word: &str) -> bool {
-    let lower = word.to_ascii_lowercase();
-    let name = match lower.as_str() {
-        "-o" => "--output",
-        "-d" => "--data",
-        "-v" => "--version",
-        "--colour" => "--color",
-        other => other,
-    };
-    FLAGS
-        .iter()
-        .any(|(flag, value, _)| *flag == name && value.is_some())
+    command::flag(word).is_some_and(Flag::takes_value)
 }
 
 /// The names that start with `typed`, ignoring ASCII case.

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use rustyline::history::FileHistory;
 use rustyline::{Editor, Helper};
 
+use crate::pipeline::texts::text;
+use crate::redact::{Redactor, holds_secret_field};
 use crate::source;
 
 /// `$XDG_DATA_HOME/clerk-backend-api/history`.
@@ -14,23 +16,20 @@ pub fn default_path() -> Option<PathBuf> {
     source::default_data_dir().map(|dir| dir.join("history"))
 }
 
-/// Whether a line holds something that looks like a Clerk secret key:
-/// `sk_test_`/`sk_live_` anywhere, or any word starting with `sk_` followed
-/// by a key character. Erring on the side of leaving a line out is cheap.
-pub fn contains_secret(line: &str) -> bool {
-    let lower = line.to_ascii_lowercase();
-    let bytes = lower.as_bytes();
-    lower.match_indices("sk_").any(|(i, _)| {
-        let after = &lower[i + 3..];
-        let starts_word = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
-        after.starts_with("test_")
-            || after.starts_with("live_")
-            || starts_word
-                && after
-                    .bytes()
-                    .next()
-                    .is_some_and(|b| b.is_ascii_alphanumeric())
-    })
+/// Why a line stays out of the history, if it does: it holds the key or
+/// something shaped like one, or gives a secret field a value.
+pub fn kept_out(line: &str, redactor: &Redactor) -> Option<&'static str> {
+    let words = text("history.fields", &[]);
+    let words: Vec<&str> = words.split_whitespace().collect();
+    if redactor.holds(line) {
+        Some("not saved to history: the line holds a secret key")
+    } else if holds_secret_field(line, &words) {
+        Some(
+            "not saved to history: the line gives a secret field (a password, secret, token or code) a value",
+        )
+    } else {
+        None
+    }
 }
 
 /// The history file of a session, once it could be opened.
@@ -73,12 +72,13 @@ impl History {
         &mut self,
         editor: &mut Editor<H, FileHistory>,
         line: &str,
+        redactor: &Redactor,
     ) -> Option<String> {
         if line.trim().is_empty() {
             return None;
         }
-        if contains_secret(line) {
-            return Some("not saved to history: the line holds a secret key".into());
+        if let Some(why) = kept_out(line, redactor) {
+            return Some(why.into());
         }
         // Only fails when the history refuses the line (duplicate, leading
         // space), which is fine to ignore.
@@ -119,7 +119,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn secret_keys_are_spotted() {
+    fn secret_lines_are_kept_out() {
+        let r = Redactor::new(Some("sk_test_Q1w2E3r4t5"));
         for line in [
             "GET /users key=sk_test_abc123",
             "sk_live_ABCdef",
@@ -128,8 +129,10 @@ mod tests {
             "my key is sk_9f8e7d",
             "'sk_abc'",
             "token:sk_test_",
+            "sk\\u005ftest_Q1w2E3r4t5",
+            "POST /users password=hunter2",
         ] {
-            assert!(contains_secret(line), "{line}");
+            assert!(kept_out(line, &r).is_some(), "{line}");
         }
         for line in [
             "GET /users",
@@ -139,7 +142,7 @@ mod tests {
             "ask_ me",
             "pk_test_abc",
         ] {
-            assert!(!contains_secret(line), "{line}");
+            assert!(kept_out(line, &r).is_none(), "{line}");
         }
     }
 

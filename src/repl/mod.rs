@@ -19,7 +19,7 @@ use rustyline::{Behavior, ColorMode, CompletionType, Config, Editor};
 
 use crate::app::{App, Status};
 use crate::command::{self, Command, Options};
-use crate::console::{Console, StdConsole};
+use crate::console::{Console, StdConsole, Warning};
 use crate::render;
 use complete::Vocabulary;
 use helper::ReplHelper;
@@ -27,10 +27,8 @@ use slash::Action;
 
 const PROMPT: &str = "bapi> ";
 
-/// The longest line the REPL takes, in bytes. A command is a few hundred
-/// bytes; a large request body belongs in a file (`-d @body.json`), and the
-/// fuzzy lookups of a phrase grow with its length.
-const MAX_LINE: usize = 64 * 1024;
+/// How long a command may take to stop after Ctrl-C before it is dropped.
+const CLEAN_STOP: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Reads commands until `/exit`, Ctrl-D or the end of piped input.
 /// `defaults` are the flags the REPL was started with.
@@ -48,6 +46,7 @@ pub fn run(
         console,
         vocabulary: None,
         terminal,
+        outcome: Outcome::default(),
     };
     if terminal {
         return session.interactive();
@@ -62,6 +61,25 @@ enum Flow {
     Exit,
 }
 
+/// How a session ends: the first failed command's status (a script that
+/// feeds the REPL learns that something failed), else success.
+#[derive(Default)]
+struct Outcome {
+    first_failure: Option<Status>,
+}
+
+impl Outcome {
+    fn record(&mut self, status: Status) {
+        if status != Status::Ok && self.first_failure.is_none() {
+            self.first_failure = Some(status);
+        }
+    }
+
+    fn status(&self) -> Status {
+        self.first_failure.unwrap_or(Status::Ok)
+    }
+}
+
 struct Session<'a> {
     app: &'a mut App,
     runtime: &'a tokio::runtime::Runtime,
@@ -72,6 +90,7 @@ struct Session<'a> {
     vocabulary: Option<Vocabulary>,
     /// On a terminal, Ctrl-C during a command cancels the command.
     terminal: bool,
+    outcome: Outcome,
 }
 
 impl Session<'_> {
@@ -100,7 +119,7 @@ impl Session<'_> {
                 break;
             }
         }
-        Status::Ok
+        self.outcome.status()
     }
 
     fn interactive(&mut self) -> Status {
@@ -143,18 +162,19 @@ impl Session<'_> {
                     // A pasted block arrives as one text: one command a line.
                     for line in text.lines() {
                         let entry = self.history_entry(line);
-                        if let Some(note) = history.record(&mut editor, &entry) {
+                        let redactor = self.console.redactor().clone();
+                        if let Some(note) = history.record(&mut editor, &entry, &redactor) {
                             let style = self.console.err_style();
                             self.console.note(&style.dim(&note));
                         }
                         if let Flow::Exit = self.handle(line) {
-                            return Status::Ok;
+                            return self.outcome.status();
                         }
                     }
                 }
                 // Ctrl-C: the line is dropped, the REPL goes on.
                 Err(ReadlineError::Interrupted) => continue,
-                Err(ReadlineError::Eof) => return Status::Ok,
+                Err(ReadlineError::Eof) => return self.outcome.status(),
                 Err(e) => {
                     self.error(&format!("the terminal stopped answering ({e})"));
                     return Status::Failed;
@@ -216,17 +236,12 @@ impl Session<'_> {
         vocabulary
     }
 
-    /// Refuses a line over [`MAX_LINE`], with a message.
+    /// Refuses a line over [`command::MAX_COMMAND`], with a message.
     fn too_long(&mut self, line: &str) -> bool {
-        if line.len() <= MAX_LINE {
+        if line.len() <= command::MAX_COMMAND {
             return false;
         }
-        self.error(&format!(
-            "the line is {} KiB long, over the REPL's {} KiB; \
-             put a large request body in a file and pass -d @FILE",
-            line.len() / 1024,
-            MAX_LINE / 1024
-        ));
+        self.error(&command::too_long(line.len()).to_string());
         true
     }
 
@@ -306,31 +321,40 @@ impl Session<'_> {
 
     fn execute(&mut self, command: Command) {
         if !self.terminal {
-            self.runtime.block_on(self.app.run(command, self.console));
+            let status = self.runtime.block_on(self.app.run(command, self.console));
+            self.outcome.record(status);
             return;
         }
         let (app, console) = (&mut *self.app, &mut *self.console);
-        let finished = self.runtime.block_on(async {
+        let status = self.runtime.block_on(async {
+            let run = app.run(command, console);
+            tokio::pin!(run);
             tokio::select! {
-                _ = app.run(command, console) => true,
+                biased;
+                status = &mut run => return Some(status),
                 // A handler that cannot be installed disables this branch.
-                Ok(()) = tokio::signal::ctrl_c() => false,
+                Ok(()) = tokio::signal::ctrl_c() => {}
             }
+            // A command that listens for Ctrl-C itself (`--all` closing its
+            // JSON array) gets a moment to stop cleanly before it is dropped.
+            tokio::time::timeout(CLEAN_STOP, &mut run).await.ok()
         });
-        if !finished {
-            self.error("the command was cancelled (Ctrl-C)");
+        match status {
+            Some(status) => self.outcome.record(status),
+            None => {
+                self.console.error("the command was cancelled (Ctrl-C)");
+                self.outcome.record(Status::Interrupted);
+            }
         }
     }
 
+    /// A line that could not run: said, and counted as a usage failure.
     fn error(&mut self, message: &str) {
-        let style = self.console.err_style();
-        self.console
-            .note(&format!("{} {message}", style.red("error:")));
+        self.console.error(message);
+        self.outcome.record(Status::Usage);
     }
 
     fn warn(&mut self, message: &str) {
-        let style = self.console.err_style();
-        self.console
-            .note(&format!("{} {message}", style.yellow("warning:")));
+        self.console.warn(&Warning::caution(message));
     }
 }

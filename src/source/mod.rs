@@ -15,12 +15,14 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::command::Options;
+use crate::env::Env;
 use crate::spec::{Spec, SpecError};
 
 /// Where specs come from, and where caches go.
 #[derive(Debug, Clone)]
 pub struct SourceConfig {
-    /// `--spec-dir` / `CLERK_OPENAPI_SPECS_DIR`.
+    /// `--spec-dir` / `CLERK_BACKEND_API_SPECS_DIR`.
     pub spec_dir: Option<PathBuf>,
     /// The user cache directory for this program (`None`: no disk cache).
     pub cache_dir: Option<PathBuf>,
@@ -29,18 +31,34 @@ pub struct SourceConfig {
     pub remote: remote::RemoteConfig,
     /// Whether a progress line may be drawn on stderr.
     pub progress: bool,
+    /// `--offline`: never ask GitHub.
+    pub offline: bool,
 }
 
 impl SourceConfig {
-    /// The configuration from the environment: the user cache directory
-    /// (XDG on Linux and macOS) and the public GitHub endpoints.
-    pub fn from_env(spec_dir: Option<PathBuf>, refresh: bool, progress: bool) -> SourceConfig {
+    /// The configuration of a command: its `--spec-dir`, `--refresh` and
+    /// `--offline`, the user cache directory (XDG on Linux and macOS) and
+    /// the GitHub endpoints (the environment may override them).
+    pub fn new(env: &Env, options: &Options, progress: bool) -> SourceConfig {
         SourceConfig {
-            spec_dir,
+            spec_dir: options.spec_dir.clone(),
             cache_dir: default_cache_dir(),
-            refresh,
-            remote: remote::RemoteConfig::from_env(),
+            refresh: options.refresh,
+            remote: remote::RemoteConfig::new(env),
             progress,
+            offline: options.offline,
+        }
+    }
+
+    /// Specs from a local folder only, no cache (tests and benchmarks).
+    pub fn local(spec_dir: PathBuf) -> SourceConfig {
+        SourceConfig {
+            spec_dir: Some(spec_dir),
+            cache_dir: None,
+            refresh: false,
+            remote: remote::RemoteConfig::new(&Env::default()),
+            progress: false,
+            offline: true,
         }
     }
 }
@@ -63,7 +81,7 @@ pub fn default_data_dir() -> Option<PathBuf> {
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
     #[error(
-        "the spec folder {dir} cannot be read ({reason}); check --spec-dir / CLERK_OPENAPI_SPECS_DIR"
+        "the spec folder {dir} cannot be read ({reason}); check --spec-dir / CLERK_BACKEND_API_SPECS_DIR"
     )]
     UnreadableDir { dir: String, reason: String },
     #[error(

@@ -61,15 +61,16 @@ impl Repl {
         self.wait(expected);
     }
 
-    /// `/exit`: the REPL ends with status 0; returns everything shown.
-    fn exit(mut self) -> String {
+    /// `/exit`: the REPL ends with `code` (the first failed line's status,
+    /// else 0); returns everything shown.
+    fn exit(mut self, code: i32) -> String {
         self.p.send(format!("/exit{ENTER}")).expect("typed");
         let cap = self.p.expect(Eof).expect("the REPL exits");
         self.seen.push_str(&String::from_utf8_lossy(cap.before()));
         let status = self.p.get_process().wait().expect("exit status");
         assert!(
-            matches!(status, WaitStatus::Exited(_, 0)),
-            "exit status {status:?}\n{}",
+            matches!(status, WaitStatus::Exited(_, c) if c == code),
+            "exit status {status:?}, expected {code}\n{}",
             self.seen
         );
         self.seen
@@ -198,7 +199,7 @@ fn a_conversation_acts_on_what_it_remembers() {
     r.say("1", "dir_1");
     r.wait(PROMPT);
     assert_eq!(sent().last().unwrap(), "GET /directories");
-    let seen = r.exit();
+    let seen = r.exit(1);
     assert_eq!(
         sent(),
         [
@@ -231,7 +232,7 @@ fn without_scopes_the_repl_offers_admin() {
     r.say("y", "User user_2abc");
     r.wait(PROMPT);
     assert_eq!(sent(), ["POST /users/user_2abc/ban"]);
-    let seen = r.exit();
+    let seen = r.exit(0);
     assert_no_secret(KEY, &seen, "terminal");
     assert_no_secret_in_files(KEY, w.home.path());
 }

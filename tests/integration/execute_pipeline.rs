@@ -164,7 +164,7 @@ async fn metadata_writes_explain_types_and_merging() {
                 "PATCH",
                 "/users/user_1",
                 "unsafe_metadata.step=2",
-                "--version",
+                "--spec-version",
                 "2025-11-10",
             ],
             &[

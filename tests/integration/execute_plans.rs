@@ -9,48 +9,15 @@ use std::collections::VecDeque;
 use clerk_backend_api::app::execute::run_plan_with;
 use clerk_backend_api::app::{App, AppError, Status};
 use clerk_backend_api::command::Options;
-use clerk_backend_api::console::Console;
 use clerk_backend_api::pipeline::Env;
 use clerk_backend_api::plan::{Link, Plan, Slot, Step};
-use clerk_backend_api::render::{Style, View};
+use clerk_backend_api::render::View;
 use clerk_backend_api::source::{SourceConfig, SpecStore};
 use clerk_backend_api::spec::{Method, Spec};
-use execute_support::{KEY, assert_no_secret, received, spec, spec_dir};
+use execute_support::{Fake, KEY, assert_no_secret, received, spec, spec_dir};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-#[derive(Default)]
-struct Fake {
-    out: String,
-    err: String,
-    answers: VecDeque<String>,
-    tty: bool,
-}
-
-impl Console for Fake {
-    fn print(&mut self, t: &str) {
-        self.out.push_str(t);
-        self.out.push('\n');
-    }
-    fn note(&mut self, t: &str) {
-        self.err.push_str(t);
-        self.err.push('\n');
-    }
-    fn out_style(&self) -> Style {
-        Style::PLAIN
-    }
-    fn err_style(&self) -> Style {
-        Style::PLAIN
-    }
-    fn interactive(&self) -> bool {
-        self.tty
-    }
-    fn ask(&mut self, prompt: &str) -> Option<String> {
-        self.err.push_str(prompt);
-        self.answers.pop_front()
-    }
-}
 
 struct Setup {
     app: App,
@@ -63,9 +30,9 @@ struct Setup {
 fn setup(version: &str, uri: &str, repl: bool) -> Option<Setup> {
     let spec = spec(version)?;
     let dir = tempfile::tempdir().unwrap();
-    let store = SpecStore::new(SourceConfig::from_env(spec_dir(), false, false));
+    let store = SpecStore::new(SourceConfig::local(spec_dir()?));
     Some(Setup {
-        app: App::new(store, repl),
+        app: App::new(store, repl, Env::new(dir.path())),
         spec,
         options: Options {
             yes: true,

@@ -47,7 +47,7 @@ fn every_delete_of_the_latest_spec_has_its_own_text() {
                 op.operation_id
             )
         });
-        let w = warnings::for_plan(&spec, &step_for(op, None));
+        let w = texts_for_plan(&spec, &step_for(op, None));
         assert!(w[0].starts_with("IRREVERSIBLE: "), "{w:?}");
         assert!(w[0].contains(what) && w[0].contains(&op.label()), "{w:?}");
     }
@@ -57,7 +57,7 @@ fn every_delete_of_the_latest_spec_has_its_own_text() {
         .iter()
         .find(|o| o.operation_id == "DeleteOrganization")
         .unwrap();
-    let w = warnings::for_plan(&spec, &step_for(org, None));
+    let w = texts_for_plan(&spec, &step_for(org, None));
     assert!(
         w[0].contains("active sessions that contain the deleted organization will be cleared"),
         "{w:?}"
@@ -130,7 +130,7 @@ fn every_metadata_write_explains_the_types_in_every_version() {
                 seen += 1;
                 let mut body = Map::new();
                 body.insert(field.to_string(), json!({"k": 1}));
-                let w = warnings::for_plan(&spec, &step_for(op, Some(Value::Object(body))));
+                let w = texts_for_plan(&spec, &step_for(op, Some(Value::Object(body))));
                 let all = w.join("\n");
                 assert!(
                     all.contains("Clerk has three metadata types"),
@@ -189,7 +189,7 @@ fn replacing_writes_point_to_the_merging_endpoint() {
             "PATCH /organizations/{organization_id}/metadata",
         ),
     ] {
-        let w = warnings::for_plan(&spec, &step_for(op, Some(json!({"public_metadata": {}}))));
+        let w = texts_for_plan(&spec, &step_for(op, Some(json!({"public_metadata": {}}))));
         let all = w.join("\n");
         assert!(
             all.contains("every key you leave out of the new value is lost"),
@@ -201,7 +201,7 @@ fn replacing_writes_point_to_the_merging_endpoint() {
         );
     }
     // Creating an object loses nothing.
-    let w = warnings::for_plan(
+    let w = texts_for_plan(
         &spec,
         &step_for(
             find(Method::Post, "/organizations"),
@@ -209,4 +209,12 @@ fn replacing_writes_point_to_the_merging_endpoint() {
         ),
     );
     assert!(!w.join("\n").contains("lost"), "{w:?}");
+}
+
+/// The warnings' texts, in order.
+fn texts_for_plan(spec: &Spec, plan: &Plan) -> Vec<String> {
+    clerk_backend_api::pipeline::warnings::for_plan(spec, plan)
+        .into_iter()
+        .map(|w| w.text)
+        .collect()
 }

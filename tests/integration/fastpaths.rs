@@ -415,7 +415,7 @@ async fn without_the_merging_endpoint_metadata_is_read_merged_then_written() {
         .await;
     let Some(cli) = Cli::new() else { return };
     let cli = cli.env(
-        "CLERK_OPENAPI_SPECS_DIR",
+        "CLERK_BACKEND_API_SPECS_DIR",
         &specs.path().display().to_string(),
     );
     let r = run(

@@ -6,6 +6,7 @@
 mod support;
 
 mod cache;
+mod consent;
 mod contract_prism;
 mod conversation_pty;
 mod execute_client;

@@ -12,7 +12,7 @@ fn cli() -> Option<(Command, tempfile::TempDir)> {
     let specs = common::spec_dir()?;
     let home = tempfile::tempdir().unwrap();
     let mut cmd = Command::cargo_bin("clerk-backend-api").unwrap();
-    cmd.env("CLERK_OPENAPI_SPECS_DIR", specs)
+    cmd.env("CLERK_BACKEND_API_SPECS_DIR", specs)
         .env("XDG_CACHE_HOME", home.path().join("cache"))
         .env("XDG_DATA_HOME", home.path().join("data"))
         .env_remove("NO_COLOR")
@@ -159,7 +159,7 @@ fn spec_version_is_the_one_used() {
         return;
     };
     assert_eq!(v["version"], "2025-11-10");
-    let Some(doc) = json_ok(&["--version", "2021-02-05", "tags", "--output", "json"]) else {
+    let Some(doc) = json_ok(&["--spec-version", "2021-02-05", "tags", "--output", "json"]) else {
         return;
     };
     assert_eq!(doc["version"], "2021-02-05");
@@ -170,7 +170,7 @@ fn unknown_version_lists_the_versions() {
     let Some((mut cmd, _home)) = cli() else {
         return;
     };
-    cmd.args(["tags", "--version", "2020-01-01"])
+    cmd.args(["tags", "--spec-version", "2020-01-01"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("2020-01-01").and(predicate::str::contains("2026-05-12")));
@@ -306,7 +306,7 @@ fn bad_spec_folders_are_one_clear_error() {
     let run = |dir: &std::path::Path| {
         let mut cmd = Command::cargo_bin("clerk-backend-api").unwrap();
         cmd.env("XDG_CACHE_HOME", home.path().join("cache"))
-            .env_remove("CLERK_OPENAPI_SPECS_DIR")
+            .env_remove("CLERK_BACKEND_API_SPECS_DIR")
             .args(["tags", "--spec-dir"])
             .arg(dir);
         cmd

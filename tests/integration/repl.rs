@@ -23,15 +23,16 @@ fn repl(input: impl Into<Vec<u8>>) -> Option<(assert_cmd::assert::Assert, TempDi
     let specs = common::spec_dir()?;
     let home = tempfile::tempdir().expect("temp dir");
     let assert = binary(&home)
-        .env("CLERK_OPENAPI_SPECS_DIR", specs)
+        .env("CLERK_BACKEND_API_SPECS_DIR", specs)
         .write_stdin(input)
         .assert();
     Some((assert, home))
 }
 
+/// What a session printed, whatever its status.
 fn output(input: &str) -> Option<(String, String)> {
     let (assert, _home) = repl(input)?;
-    let out = assert.success().get_output().clone();
+    let out = assert.get_output().clone();
     Some((
         String::from_utf8(out.stdout).expect("utf-8 stdout"),
         String::from_utf8(out.stderr).expect("utf-8 stderr"),
@@ -133,8 +134,10 @@ fn session_flags_are_defaults_and_line_flags_override_them() {
     let out = binary(&home)
         .args(["--output", "json", "--spec-dir"])
         .arg(&specs)
-        .env_remove("CLERK_OPENAPI_SPECS_DIR")
-        .write_stdin("JWKS\nJWKS --version 2025-11-10\nJWKS --output text --color always\nJWKS\n")
+        .env_remove("CLERK_BACKEND_API_SPECS_DIR")
+        .write_stdin(
+            "JWKS\nJWKS --spec-version 2025-11-10\nJWKS --output text --color always\nJWKS\n",
+        )
         .assert()
         .success()
         .get_output()
@@ -164,11 +167,13 @@ fn odd_lines_do_not_break_the_session() {
     let Some((assert, _home)) = repl(input) else {
         return;
     };
-    let out = assert.success().get_output().clone();
+    // The session goes on, and its status is the first failure's (the
+    // unbalanced quote matches no request).
+    let out = assert.code(1).get_output().clone();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stdout.contains("tags in spec"), "the last line still ran");
-    assert!(stderr.contains("the line is 195 KiB long"), "{stderr}");
+    assert!(stderr.contains("the command is 196 KiB long"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
@@ -177,7 +182,7 @@ fn non_utf8_lines_are_skipped_with_a_message() {
     let Some((assert, _home)) = repl(b"\xff\xfe\nJWKS\n".to_vec()) else {
         return;
     };
-    let out = assert.success().get_output().clone();
+    let out = assert.code(2).get_output().clone();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("input line 1 is not UTF-8 text; skipped"),
@@ -193,4 +198,19 @@ fn piped_sessions_write_no_history() {
     };
     assert.success();
     assert!(!home.path().join("data/clerk-backend-api/history").exists());
+}
+
+#[test]
+fn a_session_exits_with_its_first_failure() {
+    let Some((assert, _home)) = repl("tags\nGET /nope\nUsers --yes=no\ntags\n") else {
+        return;
+    };
+    // `GET /nope` is not found (1) before the bad flag (2): the first counts.
+    let out = assert.code(1).get_output().clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--yes takes no value"), "{stderr}");
+    let Some((assert, _home)) = repl("tags\nUsers\n") else {
+        return;
+    };
+    assert.success();
 }

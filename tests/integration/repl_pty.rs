@@ -20,7 +20,7 @@ const UP: &str = "\x1b[A";
 
 fn spawn(specs: &Path, home: &Path, color: bool) -> OsSession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_clerk-backend-api"));
-    cmd.env("CLERK_OPENAPI_SPECS_DIR", specs)
+    cmd.env("CLERK_BACKEND_API_SPECS_DIR", specs)
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_CACHE_HOME", home.join("cache"))
         .env("TERM", "xterm-256color")
@@ -55,12 +55,13 @@ fn run(p: &mut OsSession, line: &str, expected: &str) {
         .unwrap_or_else(|e| panic!("no prompt after `{line}`: {e}"));
 }
 
-fn exited_zero(p: &mut OsSession) {
+/// The REPL ends with `code`: the first failed line's status, else 0.
+fn exited_with(p: &mut OsSession, code: i32) {
     p.expect(Eof).expect("the REPL exits");
     let status = p.get_process().wait().expect("exit status");
     assert!(
-        matches!(status, WaitStatus::Exited(_, 0)),
-        "exit status {status:?}"
+        matches!(status, WaitStatus::Exited(_, c) if c == code),
+        "exit status {status:?}, expected {code}"
     );
 }
 
@@ -102,7 +103,7 @@ fn a_session_on_a_terminal() {
     run(&mut p, "1", "GET /jwks  (GetJWKS");
 
     p.send(ControlCode::EndOfTransmission).expect("Ctrl-D");
-    exited_zero(&mut p);
+    exited_with(&mut p, 2);
 
     let saved = history(home.path());
     assert!(saved.contains("/clerk-backend-api Users\n"), "{saved}");
@@ -125,7 +126,7 @@ fn a_session_on_a_terminal() {
     p.send(UP).expect("up arrow");
     run(&mut p, "", "GET /jwks  (GetJWKS");
     p.send(format!("/exit{ENTER}")).expect("typed");
-    exited_zero(&mut p);
+    exited_with(&mut p, 0);
 }
 
 #[test]
@@ -139,5 +140,5 @@ fn colours_and_the_unknown_command_message_on_a_terminal() {
     p.expect("\x1b[1m\x1b[36mbapi> ").expect("coloured prompt");
     run(&mut p, "/hlep", "did you mean /help?");
     p.send(format!("/quit{ENTER}")).expect("typed");
-    exited_zero(&mut p);
+    exited_with(&mut p, 2);
 }

@@ -250,7 +250,10 @@ fn seed_evals_are_answered() {
             }
             said.push_str(&p.notes.join("\n"));
             // The dry run prints the pipeline's warnings with the plan.
-            said.push_str(&pipeline::warnings::for_plan(&spec, p).join("\n"));
+            for w in pipeline::warnings::for_plan(&spec, p) {
+                said.push_str(&w.text);
+                said.push('\n');
+            }
         }
         let missing: Vec<&&str> = want.iter().filter(|w| !said.contains(**w)).collect();
         if said.is_empty() || !missing.is_empty() {
@@ -267,7 +270,7 @@ fn binary(args: &[&str], stdin: &str) -> Option<(String, String, i32)> {
     let out = assert_cmd::Command::cargo_bin("clerk-backend-api")
         .expect("binary")
         .args(args)
-        .env("CLERK_OPENAPI_SPECS_DIR", dir)
+        .env("CLERK_BACKEND_API_SPECS_DIR", dir)
         .env("XDG_CACHE_HOME", cache.path())
         .env("HOME", cache.path())
         .env_remove("CLERK_SECRET_KEY")

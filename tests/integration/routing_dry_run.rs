@@ -18,7 +18,7 @@ fn check(example: &Value, specs: &std::path::Path, cache: &std::path::Path) -> R
     let q = example["q"].as_str().unwrap_or_default();
     let out = Command::new(env!("CARGO_BIN_EXE_clerk-backend-api"))
         .args(["--dry-run", "--output", "json", "--", q])
-        .env("CLERK_OPENAPI_SPECS_DIR", specs)
+        .env("CLERK_BACKEND_API_SPECS_DIR", specs)
         .env("XDG_CACHE_HOME", cache)
         .env("XDG_DATA_HOME", cache)
         .env_remove("CLERK_SECRET_KEY")

@@ -48,7 +48,7 @@ pub async fn all(run: &mut Runner<'_>, step: &Step) -> Result<(View, Status), Ap
             run.console.note(&format!(
                 "Stopped by Ctrl-C after {fetched} {noun}s; the output above is complete up to there."
             ));
-            return Ok((View::default(), Status::Failed));
+            return Ok((View::default(), Status::Interrupted));
         };
         let reply = match reply {
             Ok(r) if r.ok() => r,

@@ -14,6 +14,7 @@ use crate::pipeline::texts::{rate_limits, text};
 use crate::plan::explicit::is_paginated;
 use crate::plan::{Plan, Step, links};
 use crate::render::View;
+use crate::render::plan::step_url;
 use crate::render::result::{brief, error_lines, list_items, more_may_exist, success};
 use crate::spec::Spec;
 
@@ -66,12 +67,16 @@ impl Runner<'_> {
         Ok((View::default(), Status::Ok))
     }
 
-    /// One request through the client, its notices on stderr.
+    /// One request through the client, its notices on stderr. The URL is
+    /// built by the same function that showed it for confirmation; values a
+    /// link took from an earlier response are checked as typed ones are.
     pub async fn send(&mut self, step: &Step) -> Result<Reply, ClientError> {
+        if let Err(why) = step.check_path_values() {
+            return Err(ClientError::UrlChanged(why));
+        }
         let req = Request {
             method: step.method,
-            path: step.concrete_path(),
-            query: step.query_string(),
+            url: step_url(step, self.client.base_url()),
             body: step.body.clone(),
         };
         let console = &mut *self.console;
@@ -129,10 +134,8 @@ impl Runner<'_> {
     /// the JSON result.
     pub fn api_error(&mut self, reply: &Reply, i: usize, count: usize, done: &[String]) -> View {
         self.say_done(done);
-        let style = self.console.err_style();
         for line in error_lines(reply.status, &reply.body) {
-            self.console
-                .note(&format!("{} {line}", style.red("error:")));
+            self.console.error(&line);
         }
         if i + 1 < count {
             self.console.note(&format!(
@@ -168,9 +171,7 @@ impl Runner<'_> {
             }
             other => {
                 self.say_done(done);
-                let style = self.console.err_style();
-                self.console
-                    .note(&format!("{} {other}", style.red("error:")));
+                self.console.error(&other.to_string());
                 (View::default(), Status::Failed)
             }
         }

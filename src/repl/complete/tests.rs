@@ -110,8 +110,8 @@ fn flags_and_their_values() {
     assert_eq!(complete("tags --output j"), ["tags --output json"]);
     assert_eq!(complete("--color a"), ["--color auto", "--color always"]);
     assert_eq!(
-        complete("Users --version 2025"),
-        ["Users --version 2025-11-10"]
+        complete("Users --spec-version 2025"),
+        ["Users --spec-version 2025-11-10"]
     );
     // Flags before a method do not hide it.
     assert_eq!(

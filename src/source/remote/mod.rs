@@ -1,7 +1,7 @@
 //! The public clerk/openapi-specs repository on GitHub, through a disk cache.
 //!
 //! The version list and each spec file are kept on disk ([`disk`]) for a
-//! time-to-live (24 h; `CLERK_SPECS_TTL_SECS` overrides it). Within it,
+//! time-to-live (24 h; `CLERK_BACKEND_API_SPECS_TTL_SECS` overrides it). Within it,
 //! nothing is asked of GitHub, and a spec goes from its small stamp file
 //! straight to its digested index: no YAML is read. Past it, the copy is
 //! revalidated with its ETag (`If-None-Match`; a 304 renews the stamp). When
@@ -20,6 +20,7 @@ use serde::Deserialize;
 use self::disk::{Disk, FileMeta, Listing, Stamp};
 use super::{SourceConfig, SourceError, index, local};
 use crate::client::github::{self, FetchError, Fetched};
+use crate::env::Env;
 use crate::spec::{Spec, SpecError};
 
 /// How long a fetched copy is used without asking GitHub.
@@ -28,26 +29,26 @@ const DEFAULT_TTL: Duration = Duration::from_secs(24 * 60 * 60);
 /// GitHub endpoints and cache lifetime (overridable for tests).
 #[derive(Debug, Clone)]
 pub struct RemoteConfig {
-    /// The contents API listing `bapi/` (`CLERK_SPECS_LIST_URL`).
+    /// The contents API listing `bapi/` (`CLERK_BACKEND_API_SPECS_LIST_URL`).
     pub list_url: String,
     /// The raw file URL prefix; `<version>.yml` is appended
-    /// (`CLERK_SPECS_RAW_URL`).
+    /// (`CLERK_BACKEND_API_SPECS_RAW_URL`).
     pub raw_url: String,
-    /// How long a cached copy is fresh (`CLERK_SPECS_TTL_SECS`, in seconds).
+    /// How long a cached copy is fresh (`CLERK_BACKEND_API_SPECS_TTL_SECS`, in seconds).
     pub ttl: Duration,
 }
 
 impl RemoteConfig {
-    pub fn from_env() -> RemoteConfig {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    pub fn new(env: &Env) -> RemoteConfig {
+        let var = |name: &str| env.get(name).map(str::to_string);
         RemoteConfig {
-            list_url: var("CLERK_SPECS_LIST_URL").unwrap_or_else(|| {
+            list_url: var("CLERK_BACKEND_API_SPECS_LIST_URL").unwrap_or_else(|| {
                 "https://api.github.com/repos/clerk/openapi-specs/contents/bapi?ref=main".into()
             }),
-            raw_url: var("CLERK_SPECS_RAW_URL").unwrap_or_else(|| {
+            raw_url: var("CLERK_BACKEND_API_SPECS_RAW_URL").unwrap_or_else(|| {
                 "https://raw.githubusercontent.com/clerk/openapi-specs/main/bapi/".into()
             }),
-            ttl: var("CLERK_SPECS_TTL_SECS")
+            ttl: var("CLERK_BACKEND_API_SPECS_TTL_SECS")
                 .and_then(|v| v.trim().parse().ok())
                 .map_or(DEFAULT_TTL, Duration::from_secs),
         }
@@ -316,7 +317,7 @@ mod tests {
 
     #[test]
     fn file_urls_join_with_one_slash() {
-        let mut remote = RemoteConfig::from_env();
+        let mut remote = RemoteConfig::new(&Env::default());
         remote.raw_url = "http://127.0.0.1:1/bapi".into();
         assert_eq!(
             remote.file_url("2026-05-12"),

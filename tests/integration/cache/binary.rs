@@ -12,15 +12,18 @@ use super::fake::*;
 /// The binary, pointed at `base` for GitHub and at `cache` for its caches.
 fn binary(base: &str, cache: &Path) -> std::process::Command {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("clerk-backend-api"));
-    cmd.env_remove("CLERK_OPENAPI_SPECS_DIR")
-        .env_remove("CLERK_SPECS_TTL_SECS")
+    cmd.env_remove("CLERK_BACKEND_API_SPECS_DIR")
+        .env_remove("CLERK_BACKEND_API_SPECS_TTL_SECS")
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
         .env(
-            "CLERK_SPECS_LIST_URL",
+            "CLERK_BACKEND_API_SPECS_LIST_URL",
             format!("{base}{LIST_PATH}?ref=main"),
         )
-        .env("CLERK_SPECS_RAW_URL", format!("{base}{RAW_PATH}"))
+        .env(
+            "CLERK_BACKEND_API_SPECS_RAW_URL",
+            format!("{base}{RAW_PATH}"),
+        )
         .env("XDG_CACHE_HOME", cache)
         .env("XDG_DATA_HOME", cache.join("data"));
     cmd
@@ -62,7 +65,7 @@ async fn the_binary_browses_through_the_cache_and_on_without_network() {
 
     // Expired cache, no network: the stale copy, with warnings.
     let mut cmd = binary(&base, cache.path());
-    cmd.env("CLERK_SPECS_TTL_SECS", "0").arg("tags");
+    cmd.env("CLERK_BACKEND_API_SPECS_TTL_SECS", "0").arg("tags");
     let stale = run(cmd).success();
     assert_eq!(String::from_utf8_lossy(&stale.get_output().stdout), stdout);
     let stderr = String::from_utf8_lossy(&stale.get_output().stderr);

@@ -71,6 +71,7 @@ pub fn config(base: &str, cache: &Path, ttl: Duration) -> SourceConfig {
             ttl,
         },
         progress: false,
+        offline: false,
     }
 }
 

@@ -10,6 +10,10 @@ use std::sync::OnceLock;
 
 use tempfile::TempDir;
 
+use clerk_backend_api::console::Console;
+use clerk_backend_api::render::Style;
+use std::collections::VecDeque;
+
 mod common;
 pub use common::spec_dir;
 
@@ -57,7 +61,7 @@ impl Cli {
         let cwd = tempfile::tempdir().expect("temp dir");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_clerk-backend-api"));
         cmd.current_dir(cwd.path())
-            .env("CLERK_OPENAPI_SPECS_DIR", specs)
+            .env("CLERK_BACKEND_API_SPECS_DIR", specs)
             .env("XDG_CACHE_HOME", home().join("cache"))
             .env("XDG_DATA_HOME", home().join("data"))
             .env("HOME", home())
@@ -201,4 +205,38 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 /// Requests the mock server has received so far.
 pub async fn received(server: &wiremock::MockServer) -> Vec<wiremock::Request> {
     server.received_requests().await.unwrap_or_default()
+}
+
+#[derive(Default)]
+/// A console for in-process runs: what was printed and noted, and the
+/// answers a person would type (none: nobody is there).
+pub struct Fake {
+    pub out: String,
+    pub err: String,
+    pub answers: VecDeque<String>,
+    pub tty: bool,
+}
+
+impl Console for Fake {
+    fn print(&mut self, t: &str) {
+        self.out.push_str(t);
+        self.out.push('\n');
+    }
+    fn note(&mut self, t: &str) {
+        self.err.push_str(t);
+        self.err.push('\n');
+    }
+    fn out_style(&self) -> Style {
+        Style::PLAIN
+    }
+    fn err_style(&self) -> Style {
+        Style::PLAIN
+    }
+    fn interactive(&self) -> bool {
+        self.tty
+    }
+    fn ask(&mut self, prompt: &str) -> Option<String> {
+        self.err.push_str(prompt);
+        self.answers.pop_front()
+    }
 }

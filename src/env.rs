@@ -1,0 +1,92 @@
+//! The one snapshot of the process environment the program reads:
+//! variables and the current directory. `main` takes it once; everything
+//! else (the key, scopes, flag defaults, the spec source, colours) reads
+//! this snapshot, and tests build one by hand instead of changing the real
+//! environment.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    vars: BTreeMap<String, String>,
+    /// Where `.env` discovery starts.
+    pub cwd: PathBuf,
+}
+
+/// Every variable the program reads, with what it does (for help and the
+/// man page). Clerk's own names first; the program's own share one prefix.
+pub const VARS: &[(&str, &str)] = &[
+    (
+        "CLERK_SECRET_KEY",
+        "the secret key (sk_test_/sk_live_); else the nearest .env.local or .env",
+    ),
+    (
+        "CLERK_BAPI_SCOPES",
+        "granted scopes: write, delete (comma or space separated)",
+    ),
+    (
+        "CLERK_BACKEND_API_URL",
+        "the API's base URL (default https://api.clerk.com/v1)",
+    ),
+    (
+        "CLERK_BACKEND_API_SPECS_DIR",
+        "a folder of YYYY-MM-DD.yml specs to use instead of GitHub",
+    ),
+    (
+        "CLERK_BACKEND_API_SPECS_TTL_SECS",
+        "how long a downloaded spec is used before asking GitHub again (default 86400)",
+    ),
+    (
+        "CLERK_BACKEND_API_SPECS_LIST_URL",
+        "the GitHub contents API URL listing the specs",
+    ),
+    (
+        "CLERK_BACKEND_API_SPECS_RAW_URL",
+        "the URL prefix spec files are downloaded from",
+    ),
+    (
+        "CLERK_BACKEND_API_RETRY_MS",
+        "the first backoff after a server or connection error (default 500)",
+    ),
+    ("NO_COLOR", "no colours (https://no-color.org)"),
+    ("CLICOLOR_FORCE", "colours even into a pipe"),
+    ("TERM", "`dumb` turns colours off"),
+];
+
+impl Env {
+    pub fn from_process() -> Env {
+        let mut vars = BTreeMap::new();
+        for (name, _) in VARS {
+            // A variable that is not UTF-8 counts as unset.
+            if let Ok(v) = std::env::var(name) {
+                vars.insert((*name).to_string(), v);
+            }
+        }
+        Env {
+            vars,
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+        }
+    }
+
+    /// An empty environment rooted at `cwd`.
+    pub fn new(cwd: impl Into<PathBuf>) -> Env {
+        Env {
+            vars: BTreeMap::new(),
+            cwd: cwd.into(),
+        }
+    }
+
+    pub fn with(mut self, name: &str, value: &str) -> Env {
+        self.vars.insert(name.to_string(), value.to_string());
+        self
+    }
+
+    /// A variable's value; empty counts as unset.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
+    }
+}
