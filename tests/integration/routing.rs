@@ -355,3 +355,106 @@ fn repl_offers_near_ties_as_numbered_choices() {
     let (out, _, _) = binary(&["Users"], "").unwrap();
     assert!(out.contains("endpoints (spec"), "{out}");
 }
+
+/// Whether an operation destroys or cuts off something: a DELETE, or a
+/// POST whose last path segment is one of the spec's destructive actions.
+fn destructive(label: &str) -> bool {
+    let last = label.rsplit('/').next().unwrap_or("");
+    label.starts_with("DELETE ")
+        || matches!(
+            last,
+            "ban" | "lock" | "revoke" | "set_compromised" | "rotate" | "reject" | "remove"
+        )
+        || last.starts_with("remove_")
+        || label.ends_with("/revoke_token")
+}
+
+/// The field corpus (`tests/routing_field.jsonl`, phrasings adapted from
+/// real issues, docs and code, split into `tune` and `holdout` before any
+/// tuning): top-1 per split and kind, plans that chose a destructive
+/// operation nobody asked for, and unwanted writes. The holdout half is the
+/// honest predictor; nothing is tuned on it.
+#[test]
+fn field_corpus() {
+    let Some(router) = router() else { return };
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/routing_field.jsonl");
+    let text = std::fs::read_to_string(&file).expect("the field corpus");
+    let mut by: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
+    let (mut wrong_destructive, mut wrong_write, mut lines) = (0, 0, 0);
+    let mut holdout = (0, 0);
+    for l in text.lines().filter(|l| !l.trim().is_empty()) {
+        let line: Value = serde_json::from_str(l).expect("JSON");
+        let split = line["split"].as_str().unwrap_or("?").to_string();
+        let outcome = judge(&router, &line);
+        lines += 1;
+        let e = by.entry((split.clone(), outcome.kind.clone())).or_default();
+        e.1 += 1;
+        if outcome.ok {
+            e.0 += 1;
+        }
+        if split == "holdout" {
+            holdout.1 += 1;
+            holdout.0 += usize::from(outcome.ok);
+        }
+        if outcome.ok {
+            continue;
+        }
+        let ops: Vec<&str> = line["ops"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let q = line["q"].as_str().unwrap_or_default();
+        let planned = planned_ops(&router, q);
+        let unasked = |p: &&String| !ops.contains(&p.as_str());
+        if planned.iter().filter(unasked).any(|p| destructive(p)) {
+            wrong_destructive += 1;
+            println!("  WRONG-DESTRUCTIVE [{split}] {q} -> {planned:?} (want {ops:?})");
+        } else if planned
+            .iter()
+            .filter(unasked)
+            .any(|p| !p.starts_with("GET "))
+            && ops.iter().all(|o| o.starts_with("GET "))
+        {
+            wrong_write += 1;
+        }
+        println!("  MISS [{split}] {}", outcome.detail);
+    }
+    for ((split, kind), (ok, all)) in &by {
+        println!("  {split:<8} {kind:<12} {ok:>3}/{all:<3}");
+    }
+    for split in ["tune", "holdout"] {
+        let (ok, all) = by
+            .iter()
+            .filter(|((s, _), _)| s == split)
+            .fold((0, 0), |a, (_, (o, n))| (a.0 + o, a.1 + n));
+        println!(
+            "  {split:<8} overall {ok}/{all} {:.1}%",
+            100.0 * ok as f64 / all.max(1) as f64
+        );
+    }
+    println!(
+        "  {lines} lines; wrong-destructive {wrong_destructive}; unwanted writes {wrong_write}"
+    );
+    let _ = holdout;
+}
+
+/// `METHOD /path` of every step the router plans for `q`.
+fn planned_ops(router: &Router, q: &str) -> Vec<String> {
+    let memory = Memory::default();
+    let ctx = Context {
+        now_ms: NOW,
+        memory: &memory,
+        repl: false,
+    };
+    let text = match command::parse_line(q, &Options::default()).map(|c| c.mode) {
+        Ok(Mode::Phrase { text, .. }) => text,
+        _ => return Vec::new(),
+    };
+    router
+        .route(&text, &ctx)
+        .plan
+        .map(|p| p.steps.iter().map(|s| s.label()).collect())
+        .unwrap_or_default()
+}
