@@ -52,6 +52,17 @@ pub fn redact_with(key: Option<&str>, text: &str) -> String {
         Some(k) if !k.is_empty() => text.replace(k, PLACEHOLDER),
         _ => text.to_string(),
     };
+    // The key's secret part without its prefix (`user_<secret>` echoed by
+    // a server) is the key too.
+    if let Some(body) = key
+        .and_then(|k| {
+            k.strip_prefix("sk_test_")
+                .or_else(|| k.strip_prefix("sk_live_"))
+        })
+        .filter(|b| b.len() >= 12)
+    {
+        out = out.replace(body, "[redacted]");
+    }
     for prefix in ["sk_test_", "sk_live_"] {
         let mut from = 0;
         while let Some(i) = out[from..].find(prefix).map(|i| i + from) {
@@ -184,6 +195,8 @@ mod tests {
         assert_eq!(s, "sk_test_[redacted]… and sk_live_[redacted]");
         let r = Redactor::new(Some("sk_test_SECRET123"));
         assert!(!format!("{r:?}").contains("SECRET"));
+        let r = Redactor::new(Some("sk_test_SECRET0123456789"));
+        assert_eq!(r.redact("id user_SECRET0123456789"), "id user_[redacted]");
     }
 
     #[test]

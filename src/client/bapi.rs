@@ -392,25 +392,37 @@ fn parse_exact(url: &str) -> Result<reqwest::Url, ClientError> {
 }
 
 /// Whether a transport error is a TLS failure (an unknown issuer, a bad
-/// certificate, a handshake refused): retrying cannot help.
+/// certificate, a handshake refused, a peer that does not speak TLS):
+/// retrying cannot help.
 fn tls_failure(e: &reqwest::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(s) = source {
-        if s.downcast_ref::<rustls::Error>().is_some() {
-            return true;
-        }
-        // `io::Error` hides a wrapped error from `source()`.
-        if let Some(io) = s.downcast_ref::<std::io::Error>()
-            && io
-                .get_ref()
-                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
+    causes(e).iter().any(|c| {
+        c.downcast_ref::<rustls::Error>().is_some()
+            || c.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::InvalidData)
+    })
+}
+
+/// Every cause of an error, looking inside `io::Error`s too (whose
+/// `source()` skips the error they wrap).
+fn causes<'e>(
+    e: &'e (dyn std::error::Error + 'static),
+) -> Vec<&'e (dyn std::error::Error + 'static)> {
+    let mut out = Vec::new();
+    let mut next = Some(e);
+    while let Some(c) = next {
+        out.push(c);
+        let mut inner = c;
+        while let Some(wrapped) = inner
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
         {
-            return true;
+            let wrapped: &(dyn std::error::Error + 'static) = wrapped;
+            out.push(wrapped);
+            inner = wrapped;
         }
-        source = s.source();
+        next = c.source();
     }
-    let text = reason(e).to_ascii_lowercase();
-    text.contains("certificate") || text.contains("handshake")
+    out
 }
 
 /// The innermost cause of a transport error, without the URL.

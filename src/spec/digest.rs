@@ -14,9 +14,13 @@ use super::model::*;
 
 /// Parses and digests one spec document. `origin` names the file in errors.
 pub fn digest(text: &str, origin: &str) -> Result<Spec, SpecError> {
-    let doc: Value = yaml_serde::from_str(text).map_err(|e| SpecError::Yaml {
+    super::guard::check(text).map_err(|why| SpecError::Hostile {
         file: origin.to_string(),
-        message: e.to_string(),
+        why,
+    })?;
+    let doc: Value = super::guard::parse(text).map_err(|message| SpecError::Yaml {
+        file: origin.to_string(),
+        message,
     })?;
     let openapi = doc.get("openapi").and_then(scalar_text).unwrap_or_default();
     if !openapi.starts_with('3') || doc.get("paths").and_then(Value::as_mapping).is_none() {

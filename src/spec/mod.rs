@@ -3,6 +3,7 @@
 //! [`crate::source`] decides where spec text comes from.
 
 mod digest;
+pub mod guard;
 mod lookup;
 mod model;
 mod schema;
@@ -33,4 +34,10 @@ pub enum SpecError {
     BadRef(String),
     #[error("the spec's reference {0} loops back on itself")]
     RefLoop(String),
+    /// Refused before parsing: a shape no real spec has, which would cost
+    /// minutes or gigabytes to parse (see [`guard`]).
+    #[error(
+        "{file} is refused before parsing: {why}; Clerk's specs do not look like this, so use a file from clerk/openapi-specs"
+    )]
+    Hostile { file: String, why: String },
 }

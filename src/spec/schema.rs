@@ -6,6 +6,12 @@ use serde_json::{Map, Value, json};
 
 use super::model::{Schema, SchemaId, SchemaKind, Spec};
 
+/// Nodes one resolved schema may expand to (see [`Spec::resolved_json`]).
+pub const EXPANSION_BUDGET: usize = 50_000;
+
+/// Named schemas nested inside each other before the rest is a reference.
+const MAX_NESTING: usize = 64;
+
 impl Spec {
     pub fn schema(&self, id: SchemaId) -> &Schema {
         &self.schemas[id as usize]
@@ -13,20 +19,35 @@ impl Spec {
 
     /// The schema with every reference expanded, as JSON Schema. A named
     /// schema met again inside itself becomes `{"$ref": ..., "x-cycle": true}`
-    /// so recursive shapes stay finite.
+    /// so recursive shapes stay finite. Shared references can still grow
+    /// exponentially (a schema whose two fields are the next schema, forty
+    /// levels down), so the expansion has a budget of [`EXPANSION_BUDGET`]
+    /// nodes (Clerk's largest endpoint needs about 2,500); past it, schemas
+    /// are references marked `"x-cut": true`.
     pub fn resolved_json(&self, id: SchemaId) -> Value {
         let mut stack = Vec::new();
-        self.expand(id, &mut stack)
+        let mut budget = EXPANSION_BUDGET;
+        self.expand(id, &mut stack, &mut budget)
     }
 
-    fn expand(&self, id: SchemaId, stack: &mut Vec<SchemaId>) -> Value {
+    fn expand(&self, id: SchemaId, stack: &mut Vec<SchemaId>, budget: &mut usize) -> Value {
         let schema = self.schema(id);
+        let reference = || {
+            format!(
+                "#/components/schemas/{}",
+                schema.name.as_deref().unwrap_or("")
+            )
+        };
+        if *budget == 0 || stack.len() >= MAX_NESTING {
+            return match schema.name {
+                Some(_) => json!({"$ref": reference(), "x-cut": true}),
+                None => json!({"x-cut": true}),
+            };
+        }
+        *budget -= 1;
         if schema.name.is_some() {
             if stack.contains(&id) {
-                return json!({
-                    "$ref": format!("#/components/schemas/{}", schema.name.as_deref().unwrap_or("")),
-                    "x-cycle": true,
-                });
+                return json!({"$ref": reference(), "x-cycle": true});
             }
             stack.push(id);
         }
@@ -34,8 +55,8 @@ impl Spec {
         if let Some(name) = &schema.name {
             out.insert("title".into(), Value::String(name.clone()));
         }
-        let list = |this: &Self, ids: &[SchemaId], stack: &mut Vec<SchemaId>| {
-            Value::Array(ids.iter().map(|i| this.expand(*i, stack)).collect())
+        let list = |this: &Self, ids: &[SchemaId], stack: &mut Vec<SchemaId>, b: &mut usize| {
+            Value::Array(ids.iter().map(|i| this.expand(*i, stack, b)).collect())
         };
         match &schema.kind {
             SchemaKind::Object {
@@ -48,7 +69,7 @@ impl Spec {
                 out.insert("type".into(), "object".into());
                 let mut props = Map::new();
                 for (name, pid) in properties {
-                    props.insert(name.clone(), self.expand(*pid, stack));
+                    props.insert(name.clone(), self.expand(*pid, stack, budget));
                 }
                 if !props.is_empty() {
                     out.insert("properties".into(), Value::Object(props));
@@ -57,7 +78,10 @@ impl Spec {
                     out.insert("required".into(), json!(required));
                 }
                 if let Some(a) = additional {
-                    out.insert("additionalProperties".into(), self.expand(*a, stack));
+                    out.insert(
+                        "additionalProperties".into(),
+                        self.expand(*a, stack, budget),
+                    );
                 } else if *closed {
                     out.insert("additionalProperties".into(), false.into());
                 } else if *open {
@@ -66,16 +90,16 @@ impl Spec {
             }
             SchemaKind::Array(items) => {
                 out.insert("type".into(), "array".into());
-                out.insert("items".into(), self.expand(*items, stack));
+                out.insert("items".into(), self.expand(*items, stack, budget));
             }
             SchemaKind::AllOf(ids) => {
-                out.insert("allOf".into(), list(self, ids, stack));
+                out.insert("allOf".into(), list(self, ids, stack, budget));
             }
             SchemaKind::OneOf(ids) => {
-                out.insert("oneOf".into(), list(self, ids, stack));
+                out.insert("oneOf".into(), list(self, ids, stack, budget));
             }
             SchemaKind::AnyOf(ids) => {
-                out.insert("anyOf".into(), list(self, ids, stack));
+                out.insert("anyOf".into(), list(self, ids, stack, budget));
             }
             SchemaKind::Any => {}
             scalar => {

@@ -236,3 +236,60 @@ fn without_scopes_the_repl_offers_admin() {
     assert_no_secret(KEY, &seen, "terminal");
     assert_no_secret_in_files(KEY, w.home.path());
 }
+
+/// Ctrl-C while `--all -o json` streams to the terminal: the command stops
+/// cleanly (the JSON array is closed), the REPL goes on, and the session's
+/// status says it was interrupted (130).
+#[test]
+fn ctrl_c_during_all_closes_the_json_array() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let server = rt.block_on(async {
+        let s = MockServer::start().await;
+        let page: Vec<serde_json::Value> = (0..500)
+            .map(|i| json!({"object": "user", "id": format!("user_{i}")}))
+            .collect();
+        Mock::given(method("GET"))
+            .and(path("/users"))
+            .and(wiremock::matchers::query_param("offset", "0"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(page))
+            .mount(&s)
+            .await;
+        // The second page never comes in time.
+        Mock::given(method("GET"))
+            .and(path("/users"))
+            .and(wiremock::matchers::query_param("offset", "500"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!([]))
+                    .set_delay(Duration::from_secs(120)),
+            )
+            .mount(&s)
+            .await;
+        s
+    });
+    let home = tempfile::tempdir().expect("temp dir");
+    let Some((mut r, _cwd)) = repl(&server.uri(), &home.path().join("data"), None) else {
+        return;
+    };
+    // Three times: which of two Ctrl-C listeners wakes first is a race the
+    // fix must win every time.
+    for _ in 0..3 {
+        let from = r.seen.len();
+        r.say("GET /users --all -o json", "page 1: 500");
+        r.p.send(expectrl::ControlCode::EndOfText).expect("Ctrl-C");
+        r.wait("Stopped by Ctrl-C after 500 users");
+        r.wait(PROMPT);
+        // The last item of the page, then a line that closes the array.
+        let round = &r.seen[from..];
+        let last = round
+            .rfind("\"user_499\"")
+            .expect("the first page was printed");
+        let tail = &round[last..];
+        assert!(tail.lines().any(|l| l.trim() == "]"), "{tail}");
+        assert!(!round.contains("the command was cancelled"), "{round}");
+    }
+    r.exit(130);
+}

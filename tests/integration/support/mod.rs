@@ -87,6 +87,11 @@ impl Cli {
         self
     }
 
+    pub fn env_remove(mut self, k: &str) -> Cli {
+        self.cmd.env_remove(k);
+        self
+    }
+
     /// Another secret the run must not show (a key in a `.env` file).
     pub fn secret(mut self, s: &str) -> Cli {
         self.secrets.push(s.to_string());
@@ -209,21 +214,35 @@ pub async fn received(server: &wiremock::MockServer) -> Vec<wiremock::Request> {
 
 #[derive(Default)]
 /// A console for in-process runs: what was printed and noted, and the
-/// answers a person would type (none: nobody is there).
+/// answers a person would type (none: nobody is there). With a redactor it
+/// redacts as the real console does, so a test proves that every output
+/// passes through the console's methods.
 pub struct Fake {
     pub out: String,
     pub err: String,
     pub answers: VecDeque<String>,
     pub tty: bool,
+    pub redactor: Option<clerk_backend_api::redact::Redactor>,
+}
+
+impl Fake {
+    fn shown(&self, t: &str) -> String {
+        match &self.redactor {
+            Some(r) => r.redact(t),
+            None => t.to_string(),
+        }
+    }
 }
 
 impl Console for Fake {
     fn print(&mut self, t: &str) {
-        self.out.push_str(t);
+        let t = self.shown(t);
+        self.out.push_str(&t);
         self.out.push('\n');
     }
     fn note(&mut self, t: &str) {
-        self.err.push_str(t);
+        let t = self.shown(t);
+        self.err.push_str(&t);
         self.err.push('\n');
     }
     fn out_style(&self) -> Style {
@@ -236,7 +255,8 @@ impl Console for Fake {
         self.tty
     }
     fn ask(&mut self, prompt: &str) -> Option<String> {
-        self.err.push_str(prompt);
+        let p = self.shown(prompt);
+        self.err.push_str(&p);
         self.answers.pop_front()
     }
 }
