@@ -13,6 +13,7 @@
 
 mod complete;
 mod paginate;
+mod runner;
 mod steps;
 
 use std::io::{IsTerminal, Read};
@@ -30,6 +31,7 @@ use crate::pipeline::{self, Env, SecretKey, key};
 use crate::plan::missing::{self, Missing};
 use crate::plan::{Plan, explicit as explicit_plan, items};
 use crate::render::plan::{DryRun, curl, display_body, dry_run_json, dry_run_text, step_url};
+use crate::render::printer::Printer;
 use crate::render::{View, sdk};
 use crate::spec::{Method, Operation, Spec};
 
@@ -197,8 +199,8 @@ pub async fn run_plan_with(
     complete::complete(spec, &mut plan, lacking, console)?;
     plan.check_path_values().map_err(AppError::Usage)?;
     // 1. The key.
-    let key = found.as_ref().map_err(|e| AppError::Usage(e.to_string()))?;
-    let base_url = check_base_url(&base_url).map_err(|e| AppError::Usage(e.to_string()))?;
+    let key = found.as_ref().map_err(|e| AppError::Key(e.clone()))?;
+    let base_url = check_base_url(&base_url)?;
     // 2. Scopes.
     let verdict = pipeline::assess(spec, &plan, env, Some(key.instance));
     if !verdict.scope_ok(options.admin) {
@@ -278,13 +280,14 @@ pub async fn run_plan_with(
     if let Some(mib) = options.max_body_mib {
         config.max_body = mib.saturating_mul(1024 * 1024);
     }
-    let client = Bapi::new(config, key).map_err(|e| AppError::Failed(e.to_string()))?;
-    let mut runner = steps::Runner {
+    let client = Bapi::new(config, key)?;
+    let mut runner = runner::Runner {
         spec,
         client: &client,
         console,
         memory: &mut app.memory,
         options,
+        printer: Printer::new(options),
         repl: app.repl,
     };
     runner.run(&plan).await
@@ -310,7 +313,7 @@ fn choose_base_url(chosen: Option<&str>, spec_server: &str) -> (String, Option<W
 /// `--sdk`: the plan as @clerk/backend code, or why there is none. Either
 /// way nothing is sent.
 fn sdk_view(spec: &Spec, plan: &Plan) -> Result<(View, Status), AppError> {
-    let grammar = Grammar::shared().map_err(|e| AppError::Failed(e.to_string()))?;
+    let grammar = Grammar::shared()?;
     match sdk::render(&grammar.sdk, plan) {
         Some(code) => Ok((
             View {

@@ -8,10 +8,15 @@ mod phrase;
 
 use std::sync::Arc;
 
-use crate::command::{Command, Mode, Options, Output};
+use crate::client::bapi::ClientError;
+use crate::command::{Command, Mode, Options, UsageError};
 use crate::console::{Console, Warning};
 use crate::env::Env;
+use crate::intent::GrammarError;
 use crate::memory::Memory;
+use crate::pipeline::key::KeyError;
+use crate::plan::links::LinkError;
+use crate::render::printer::Printer;
 use crate::render::{self, View, browse, detail};
 use crate::source::{SourceError, SpecStore};
 use crate::spec::{Method, Spec, path_segments};
@@ -26,13 +31,27 @@ pub enum Status {
     Interrupted = 130,
 }
 
-/// Why a command failed, as one sentence with what to do next.
+/// Why a command failed, as one sentence with what to do next. The typed
+/// sources keep their own messages and decide the exit status.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// The command cannot be run as given (exit 2).
     #[error("{0}")]
     Usage(String),
     #[error(transparent)]
+    Command(#[from] UsageError),
+    #[error(transparent)]
     Source(#[from] SourceError),
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    #[error(transparent)]
+    Link(#[from] LinkError),
+    #[error(
+        "the built-in grammar does not load ({0}); this is a bug in clerk-backend-api, please report it"
+    )]
+    Grammar(#[from] GrammarError),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -42,8 +61,9 @@ pub enum AppError {
 impl AppError {
     pub fn status(&self) -> Status {
         match self {
-            AppError::Usage(_) => Status::Usage,
+            AppError::Usage(_) | AppError::Command(_) | AppError::Key(_) => Status::Usage,
             AppError::Source(SourceError::UnknownVersion { .. }) => Status::Usage,
+            AppError::Client(ClientError::PlainHttp(_) | ClientError::BadUrl(_)) => Status::Usage,
             _ => Status::Failed,
         }
     }
@@ -75,23 +95,14 @@ impl App {
     /// Runs one command and prints its result; errors are printed as one
     /// line on stderr.
     pub async fn run(&mut self, command: Command, console: &mut dyn Console) -> Status {
-        let json = command.options.output == Output::Json;
+        let printer = Printer::new(&command.options);
         let result = self.dispatch(command, console).await;
         for notice in self.store.take_notices() {
             console.warn(&Warning::caution(notice));
         }
         match result {
             Ok((view, status)) => {
-                // A null document means the command already streamed its
-                // output (`--all`) or the response had no body.
-                if json {
-                    if !view.json.is_null() {
-                        console
-                            .print(&serde_json::to_string_pretty(&view.json).unwrap_or_default());
-                    }
-                } else if !view.text.is_empty() {
-                    console.print(&view.text);
-                }
+                printer.show(console, &view);
                 if !view.picks.is_empty() {
                     self.picks = view.picks;
                 }
@@ -134,7 +145,7 @@ impl App {
                 ..
             } => {
                 let spec = self.spec(&options).await?;
-                endpoint_detail(&spec, method, &path, style, options.output == Output::Json)?
+                endpoint_detail(&spec, method, &path, style, Printer::new(&options).json())?
             }
             Mode::Endpoint {
                 method,

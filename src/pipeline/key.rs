@@ -83,7 +83,7 @@ impl SecretKey {
 }
 
 /// Why no usable key was found; each message says what to do.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum KeyError {
     #[error("{}", text("key.missing", &[]))]
     Missing,

@@ -7,6 +7,7 @@ pub mod detail;
 pub mod help;
 pub mod json;
 pub mod plan;
+pub mod printer;
 pub mod result;
 pub mod sdk;
 pub mod style;

@@ -6,12 +6,11 @@
 
 use serde_json::Value;
 
-use super::steps::Runner;
+use super::runner::Runner;
 use crate::app::{AppError, Status};
-use crate::command::Output;
 use crate::plan::Step;
 use crate::render::View;
-use crate::render::result::{list_items, table};
+use crate::render::result::list_items;
 
 /// Clerk's largest page.
 const MAX_PAGE: u64 = 500;
@@ -26,11 +25,7 @@ pub async fn all(run: &mut Runner<'_>, step: &Step) -> Result<(View, Status), Ap
     };
     let limit = given("limit").unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
     let mut offset = given("offset").unwrap_or(0);
-    let json = run.options.output == Output::Json;
-    let mut stream = Stream::new(json);
-    if json {
-        run.console.print("[");
-    }
+    let mut stream = run.printer.list();
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
     let mut fetched = 0u64;
@@ -44,7 +39,7 @@ pub async fn all(run: &mut Runner<'_>, step: &Step) -> Result<(View, Status), Ap
             Ok(()) = &mut ctrl_c => None,
         };
         let Some(reply) = reply else {
-            stream.finish(run);
+            stream.finish(run.console);
             run.console.note(&format!(
                 "Stopped by Ctrl-C after {fetched} {noun}s; the output above is complete up to there."
             ));
@@ -53,19 +48,20 @@ pub async fn all(run: &mut Runner<'_>, step: &Step) -> Result<(View, Status), Ap
         let reply = match reply {
             Ok(r) if r.ok() => r,
             Ok(r) => {
-                stream.finish(run);
+                stream.finish(run.console);
+                // The streamed array is the result; the error body is not.
                 let mut view = run.api_error(&r, 0, 1, &[]);
                 view.json = Value::Null;
                 return Ok((view, Status::Failed));
             }
             Err(e) => {
-                stream.finish(run);
-                return Err(AppError::Failed(e.to_string()));
+                stream.finish(run.console);
+                return Err(e.into());
             }
         };
         run.memory.observe(&reply.body);
         let Some((items, total)) = list_items(&reply.body) else {
-            stream.finish(run);
+            stream.finish(run.console);
             return Err(AppError::Failed(format!(
                 "{} did not return a list, so --all cannot follow its pages",
                 step.label()
@@ -80,7 +76,7 @@ pub async fn all(run: &mut Runner<'_>, step: &Step) -> Result<(View, Status), Ap
         {
             noun = o.to_string();
         }
-        stream.page(run, items, pages == 1);
+        stream.page(run.console, items);
         let of = total.map(|t| format!(" of {t}")).unwrap_or_default();
         let style = run.console.err_style();
         run.console
@@ -92,7 +88,7 @@ pub async fn all(run: &mut Runner<'_>, step: &Step) -> Result<(View, Status), Ap
         }
         offset += items.len() as u64;
     };
-    stream.finish(run);
+    stream.finish(run.console);
     run.console
         .note(&format!("Fetched {fetched} {noun}s in {pages} page(s)."));
     Ok((View::default(), status))
@@ -101,55 +97,4 @@ pub async fn all(run: &mut Runner<'_>, step: &Step) -> Result<(View, Status), Ap
 fn set(query: &mut Vec<(String, Value)>, name: &str, n: u64) {
     query.retain(|(k, _)| k != name);
     query.push((name.to_string(), Value::from(n)));
-}
-
-/// Streams items: a JSON array written one item behind (so the comma
-/// rule holds), or text tables per page.
-struct Stream {
-    json: bool,
-    pending: Option<String>,
-    closed: bool,
-}
-
-impl Stream {
-    fn new(json: bool) -> Stream {
-        Stream {
-            json,
-            pending: None,
-            closed: false,
-        }
-    }
-
-    fn page(&mut self, run: &mut Runner<'_>, items: &[Value], first: bool) {
-        if self.json {
-            for item in items {
-                if let Some(prev) = self.pending.take() {
-                    run.console.print(&format!("{prev},"));
-                }
-                self.pending = Some(item.to_string());
-            }
-            return;
-        }
-        let style = run.console.out_style();
-        let rendered = table(items, style);
-        let body: String = if first {
-            rendered
-        } else {
-            rendered.lines().skip(1).map(|l| format!("{l}\n")).collect()
-        };
-        if !body.is_empty() {
-            run.console.print(body.trim_end());
-        }
-    }
-
-    fn finish(&mut self, run: &mut Runner<'_>) {
-        if !self.json || self.closed {
-            return;
-        }
-        if let Some(prev) = self.pending.take() {
-            run.console.print(&prev);
-        }
-        run.console.print("]");
-        self.closed = true;
-    }
 }

@@ -5,28 +5,13 @@
 use serde_json::Value;
 
 use super::paginate;
+use super::runner::Runner;
 use crate::app::{AppError, Status};
-use crate::client::bapi::{Bapi, ClientError, Reply, Request};
-use crate::command::{Options, Output};
-use crate::console::Console;
-use crate::memory::Memory;
-use crate::pipeline::texts::{rate_limits, text};
 use crate::plan::explicit::is_paginated;
 use crate::plan::{Plan, Step, links};
 use crate::render::View;
-use crate::render::plan::step_url;
-use crate::render::result::{brief, error_lines, list_items, more_may_exist, success};
+use crate::render::result::{brief, list_items, more_may_exist};
 use crate::spec::Spec;
-
-pub struct Runner<'a> {
-    pub spec: &'a Spec,
-    pub client: &'a Bapi,
-    pub console: &'a mut dyn Console,
-    pub memory: &'a mut Memory,
-    pub options: &'a Options,
-    /// In the REPL, several lookup matches are offered to pick from.
-    pub repl: bool,
-}
 
 impl Runner<'_> {
     pub async fn run(&mut self, plan: &Plan) -> Result<(View, Status), AppError> {
@@ -34,8 +19,7 @@ impl Runner<'_> {
         let mut done: Vec<String> = Vec::new();
         let count = plan.steps.len();
         for (i, step) in plan.steps.iter().enumerate() {
-            let resolved =
-                links::resolve(step, i, &responses).map_err(|e| AppError::Failed(e.to_string()))?;
+            let resolved = links::resolve(step, i, &responses)?;
             let last = i + 1 == count;
             if last && self.options.all {
                 if is_paginated(self.spec, &resolved) {
@@ -59,122 +43,14 @@ impl Runner<'_> {
                 body = self.exactly_one(what, body)?;
             }
             if last {
-                return Ok((self.result(&resolved, &body, &done), Status::Ok));
+                let more = more_line(self.spec, &resolved, &body);
+                let view = self.printer.result(self.console, &done, &body, more);
+                return Ok((view, Status::Ok));
             }
             done.push(format!("{}. {}: {}", i + 1, describe(step), outcome(&body)));
             responses.push(body);
         }
         Ok((View::default(), Status::Ok))
-    }
-
-    /// One request through the client, its notices on stderr. The URL is
-    /// built by the same function that showed it for confirmation; values a
-    /// link took from an earlier response are checked as typed ones are.
-    pub async fn send(&mut self, step: &Step) -> Result<Reply, ClientError> {
-        if let Err(why) = step.check_path_values() {
-            return Err(ClientError::UrlChanged(why));
-        }
-        let req = Request {
-            method: step.method,
-            url: step_url(step, self.client.base_url()),
-            body: step.body.clone(),
-        };
-        let console = &mut *self.console;
-        let style = console.err_style();
-        self.client
-            .send(&req, &mut |m| console.note(&style.dim(m)))
-            .await
-    }
-
-    fn json(&self) -> bool {
-        self.options.output == Output::Json
-    }
-
-    /// Earlier steps' lines: in the text on stdout, or on stderr for JSON.
-    fn say_done(&mut self, done: &[String]) {
-        if !done.is_empty() {
-            self.console.note(&done.join("\n"));
-        }
-    }
-
-    fn result(&mut self, step: &Step, body: &Value, done: &[String]) -> View {
-        let more = more_line(self.spec, step, body);
-        if self.json() {
-            self.say_done(done);
-            if let Some(m) = &more {
-                self.console.note(m);
-            }
-            return View {
-                text: String::new(),
-                json: body.clone(),
-                picks: Vec::new(),
-            };
-        }
-        let style = self.console.out_style();
-        let mut out = String::new();
-        for line in done {
-            out.push_str(&style.dim(line));
-            out.push('\n');
-        }
-        out.push_str(&success(body, style));
-        if let Some(m) = more {
-            if !out.ends_with('\n') {
-                out.push('\n');
-            }
-            out.push_str(&style.yellow(&m));
-        }
-        View {
-            text: out.trim_end().to_string(),
-            json: body.clone(),
-            picks: Vec::new(),
-        }
-    }
-
-    /// An HTTP error: one line per Clerk error on stderr, the raw body as
-    /// the JSON result.
-    pub fn api_error(&mut self, reply: &Reply, i: usize, count: usize, done: &[String]) -> View {
-        self.say_done(done);
-        for line in error_lines(reply.status, &reply.body) {
-            self.console.error(&line);
-        }
-        if i + 1 < count {
-            self.console.note(&format!(
-                "step {} of {count} failed; the steps after it were not sent",
-                i + 1
-            ));
-        }
-        View {
-            text: String::new(),
-            json: if self.json() {
-                reply.body.clone()
-            } else {
-                Value::Null
-            },
-            picks: Vec::new(),
-        }
-    }
-
-    fn stopped(
-        &mut self,
-        stop: ClientError,
-        i: usize,
-        count: usize,
-        done: &[String],
-    ) -> (View, Status) {
-        match stop {
-            ClientError::RateLimited { retries, reply } => {
-                let view = self.api_error(&reply, i, count, done);
-                let mut lines = vec![text("rate_limited", &[("retries", &retries.to_string())])];
-                lines.extend(rate_limits().iter().map(|l| format!("  {l}")));
-                self.console.note(&lines.join("\n"));
-                (view, Status::Failed)
-            }
-            other => {
-                self.say_done(done);
-                self.console.error(&other.to_string());
-                (View::default(), Status::Failed)
-            }
-        }
     }
 
     /// A lookup's response must hold exactly one item; in the REPL the user

@@ -1,0 +1,173 @@
+//! Where each piece of a command's output goes, decided once by `--output`
+//! (xh's `printer.rs` is the model): `app/` says what happened, the printer
+//! decides what the user sees. Text is for people; with `--output json`
+//! stdout carries exactly one JSON document (or one streamed array) and
+//! everything else goes to stderr, so `| jq` works.
+
+use serde_json::Value;
+
+use super::result::{success, table};
+use super::{Style, View};
+use crate::command::{Options, Output};
+use crate::console::Console;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Printer {
+    output: Output,
+}
+
+impl Printer {
+    pub fn new(options: &Options) -> Printer {
+        Printer {
+            output: options.output,
+        }
+    }
+
+    /// Whether stdout is for a script (one JSON document).
+    pub fn json(self) -> bool {
+        self.output == Output::Json
+    }
+
+    /// A finished command's view on stdout. A null document means the
+    /// command already streamed its output (`--all`) or the response had no
+    /// body.
+    pub fn show(self, console: &mut dyn Console, view: &View) {
+        if self.json() {
+            if !view.json.is_null() {
+                console.print(&serde_json::to_string_pretty(&view.json).unwrap_or_default());
+            }
+        } else if !view.text.is_empty() {
+            console.print(&view.text);
+        }
+    }
+
+    /// Words that come before a request's result (an answer from the
+    /// documentation): on stdout for people, on stderr beside a JSON result.
+    pub fn preface(self, console: &mut dyn Console, text: &str) {
+        if self.json() {
+            console.note(text);
+        } else {
+            console.print(text);
+        }
+    }
+
+    /// A request's final result: what the earlier steps did, the body, and
+    /// whether more pages exist.
+    pub fn result(
+        self,
+        console: &mut dyn Console,
+        done: &[String],
+        body: &Value,
+        more: Option<String>,
+    ) -> View {
+        if self.json() {
+            if !done.is_empty() {
+                console.note(&done.join("\n"));
+            }
+            if let Some(m) = &more {
+                console.note(m);
+            }
+            return View {
+                json: body.clone(),
+                ..View::default()
+            };
+        }
+        let style = console.out_style();
+        let mut out = String::new();
+        for line in done {
+            out.push_str(&style.dim(line));
+            out.push('\n');
+        }
+        out.push_str(&success(body, style));
+        if let Some(m) = more {
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(&style.yellow(&m));
+        }
+        View {
+            text: out.trim_end().to_string(),
+            json: body.clone(),
+            picks: Vec::new(),
+        }
+    }
+
+    /// The view of a failed request: its error lines went to stderr; a
+    /// script still gets Clerk's error body on stdout.
+    pub fn failure(self, body: &Value) -> View {
+        View {
+            json: if self.json() {
+                body.clone()
+            } else {
+                Value::Null
+            },
+            ..View::default()
+        }
+    }
+
+    /// A stream for `--all`: one JSON array, or a table per page.
+    pub fn list(self) -> ListStream {
+        ListStream {
+            json: self.json(),
+            opened: false,
+            pending: None,
+            closed: false,
+        }
+    }
+}
+
+/// Items as they arrive: a JSON array written one item behind (so the
+/// comma rule holds without knowing which item is last), or text tables
+/// per page (the header once).
+pub struct ListStream {
+    json: bool,
+    opened: bool,
+    pending: Option<String>,
+    closed: bool,
+}
+
+impl ListStream {
+    pub fn page(&mut self, console: &mut dyn Console, items: &[Value]) {
+        let first = !self.opened;
+        self.opened = true;
+        if self.json {
+            if first {
+                console.print("[");
+            }
+            for item in items {
+                if let Some(prev) = self.pending.take() {
+                    console.print(&format!("{prev},"));
+                }
+                self.pending = Some(item.to_string());
+            }
+            return;
+        }
+        let style: Style = console.out_style();
+        let rendered = table(items, style);
+        let body: String = if first {
+            rendered
+        } else {
+            rendered.lines().skip(1).map(|l| format!("{l}\n")).collect()
+        };
+        if !body.is_empty() {
+            console.print(body.trim_end());
+        }
+    }
+
+    /// Closes the JSON array (even when no page came, or after Ctrl-C), so
+    /// a script always gets valid JSON.
+    pub fn finish(&mut self, console: &mut dyn Console) {
+        if !self.json || self.closed {
+            return;
+        }
+        if !self.opened {
+            console.print("[");
+            self.opened = true;
+        }
+        if let Some(prev) = self.pending.take() {
+            console.print(&prev);
+        }
+        console.print("]");
+        self.closed = true;
+    }
+}
