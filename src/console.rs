@@ -99,7 +99,7 @@ impl StdConsole {
             std::io::stderr().is_terminal(),
         );
         let colors = ColorEnv::new(env);
-        StdConsole {
+        let mut console = StdConsole {
             out: Style::decide(color, out_tty, colors),
             err: Style::decide(color, err_tty, colors),
             interactive: std::io::stdin().is_terminal(),
@@ -107,13 +107,19 @@ impl StdConsole {
             err_tty,
             colors,
             redactor,
-        }
+        };
+        console.set_color(color);
+        console
     }
 
-    /// Re-decides colours for one command's `--color`.
+    /// Re-decides colours for one command's `--color` (and the terminal's
+    /// width, which may have changed).
     pub fn set_color(&mut self, color: ColorChoice) {
-        self.out = Style::decide(color, self.out_tty, self.colors);
-        self.err = Style::decide(color, self.err_tty, self.colors);
+        let width = |tty: bool, fd: TerminalOf| tty.then(|| fd.width()).flatten();
+        self.out = Style::decide(color, self.out_tty, self.colors)
+            .with_width(width(self.out_tty, TerminalOf::Stdout));
+        self.err = Style::decide(color, self.err_tty, self.colors)
+            .with_width(width(self.err_tty, TerminalOf::Stderr));
     }
 
     pub fn redactor(&self) -> &Redactor {
@@ -182,6 +188,23 @@ impl Console for StdConsole {
             // No line editor (an odd terminal): a plain read still works.
             Err(_) => read_plain(last),
         }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum TerminalOf {
+    Stdout,
+    Stderr,
+}
+
+impl TerminalOf {
+    /// The terminal's width in columns, when it is one.
+    fn width(self) -> Option<usize> {
+        let size = match self {
+            TerminalOf::Stdout => terminal_size::terminal_size_of(std::io::stdout()),
+            TerminalOf::Stderr => terminal_size::terminal_size_of(std::io::stderr()),
+        };
+        size.map(|(w, _)| usize::from(w.0)).filter(|w| *w >= 20)
     }
 }
 

@@ -17,7 +17,7 @@ use crate::memory::Memory;
 use crate::pipeline::key::KeyError;
 use crate::plan::links::LinkError;
 use crate::render::printer::Printer;
-use crate::render::{self, View, browse, detail};
+use crate::render::{self, View, browse, completions, detail};
 use crate::source::{SourceError, SpecStore};
 use crate::spec::{Method, Spec, path_segments};
 
@@ -138,6 +138,27 @@ impl App {
                 picks: Vec::new(),
             },
             Mode::Tags => browse::tags(&*self.spec(&options).await?, style),
+            Mode::Completions { shell } => {
+                let Some(script) = completions::script(&shell) else {
+                    return Err(AppError::Usage(format!(
+                        "no completions for `{shell}`; shells: {}",
+                        completions::SHELLS.join(", ")
+                    )));
+                };
+                View {
+                    json: serde_json::json!({"mode": "completions", "shell": shell, "script": script}),
+                    text: script,
+                    picks: Vec::new(),
+                }
+            }
+            Mode::Manual => {
+                let page = completions::manual();
+                View {
+                    json: serde_json::json!({"mode": "man", "roff": page}),
+                    text: page,
+                    picks: Vec::new(),
+                }
+            }
             Mode::Endpoint {
                 method,
                 path,

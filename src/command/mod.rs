@@ -24,6 +24,10 @@ pub enum Mode {
     ProgramVersion,
     /// `tags`: every tag of the spec.
     Tags,
+    /// `completions SHELL`: a shell completion script.
+    Completions { shell: String },
+    /// `man`: the man page (roff).
+    Manual,
     /// An explicit endpoint: `GET /users`, `delete /users/user_2abc name=x`.
     /// `help` shows its detail instead of executing it.
     Endpoint {
@@ -133,9 +137,25 @@ pub fn parse(words: Vec<Word>, defaults: &Options) -> Result<Command, UsageError
         ));
     }
     let help = parsed.help;
-    if words.len() == 1 && !help && words[0].text.eq_ignore_ascii_case("tags") {
+    let first = words[0].text.to_ascii_lowercase();
+    let keyword = !words[0].quoted && !help;
+    let mode = match (first.as_str(), words.len()) {
+        ("tags", 1) if keyword => Some(Mode::Tags),
+        ("man", 1) if keyword => Some(Mode::Manual),
+        ("completions", 2) if keyword => Some(Mode::Completions {
+            shell: words[1].text.clone(),
+        }),
+        ("completions", 1) if keyword => {
+            return Err(UsageError(format!(
+                "completions needs a shell: {}",
+                crate::render::completions::SHELLS.join(", ")
+            )));
+        }
+        _ => None,
+    };
+    if let Some(mode) = mode {
         return Ok(Command {
-            mode: Mode::Tags,
+            mode,
             options,
             bare: false,
         });

@@ -64,7 +64,13 @@ mod tests {
             pretty(&v, Style::PLAIN),
             serde_json::to_string_pretty(&v).unwrap()
         );
-        let coloured = pretty(&v, Style { color: true });
+        let coloured = pretty(
+            &v,
+            Style {
+                color: true,
+                width: None,
+            },
+        );
         assert!(coloured.contains('\u{1b}'));
         assert_eq!(
             super::super::style::visible_width(&coloured.replace('\n', "")),

@@ -3,6 +3,7 @@
 //! decides where it goes.
 
 pub mod browse;
+pub mod completions;
 pub mod detail;
 pub mod help;
 pub mod json;

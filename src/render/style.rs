@@ -28,14 +28,24 @@ impl ColorEnv {
     }
 }
 
-/// Whether colours are on for one stream.
+/// Whether colours are on for one stream, and how wide its terminal is
+/// (tables fit it; a pipe has no width and gets whole cells).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Style {
     pub color: bool,
+    pub width: Option<usize>,
 }
 
 impl Style {
-    pub const PLAIN: Style = Style { color: false };
+    pub const PLAIN: Style = Style {
+        color: false,
+        width: None,
+    };
+
+    /// The same style for a terminal `width` columns wide.
+    pub fn with_width(self, width: Option<usize>) -> Style {
+        Style { width, ..self }
+    }
 
     /// Decides for a stream from the flag and the environment
     /// (<https://no-color.org>, <https://bixense.com/clicolors/>).
@@ -47,7 +57,7 @@ impl Style {
             ColorChoice::Auto if env.force => true,
             ColorChoice::Auto => is_terminal && !env.dumb,
         };
-        Style { color }
+        Style { color, width: None }
     }
 
     fn paint(self, s: &str, f: impl Fn(&str) -> String) -> String {
@@ -104,7 +114,8 @@ pub fn visible_width(s: &str) -> usize {
         } else if c == '\u{1b}' {
             in_escape = true;
         } else {
-            width += 1;
+            // Display columns: a CJK character or an emoji takes two.
+            width += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
         }
     }
     width

@@ -54,13 +54,21 @@ impl Table {
                 widths[i] = widths[i].max(visible_width(cell));
             }
         }
+        if let Some(max) = style.width {
+            fit(&mut widths, max);
+        }
         let line = |cells: &[String], head: bool| {
             let mut out = String::from("  ");
             for (i, cell) in cells.iter().enumerate().take(cols) {
-                let text = if head { style.bold(cell) } else { cell.clone() };
+                let cell = cut_to(cell, widths[i]);
+                let text = if head {
+                    style.bold(&cell)
+                } else {
+                    cell.clone()
+                };
                 out.push_str(&text);
                 if i + 1 < cols {
-                    let pad = widths[i] - visible_width(cell) + 2;
+                    let pad = widths[i].saturating_sub(visible_width(&cell)) + 2;
                     out.push_str(&" ".repeat(pad));
                 }
             }
@@ -74,6 +82,46 @@ impl Table {
         }
         out
     }
+}
+
+/// Narrows the widest columns until the table fits `max` display columns
+/// (two of indent, two between columns); no column goes below 8 or its own
+/// width, whichever is less. A table that cannot fit stays as narrow as
+/// that allows.
+fn fit(widths: &mut [usize], max: usize) {
+    let floor: Vec<usize> = widths.iter().map(|w| (*w).min(8)).collect();
+    let total = |w: &[usize]| 2 + w.iter().sum::<usize>() + 2 * w.len().saturating_sub(1);
+    while total(widths) > max {
+        let Some((i, _)) = widths
+            .iter()
+            .enumerate()
+            .filter(|(i, w)| **w > floor[*i])
+            .max_by_key(|(_, w)| **w)
+        else {
+            break;
+        };
+        widths[i] -= 1;
+    }
+}
+
+/// A cell cut to `width` display columns with `…`. Styled cells (with
+/// escape codes) are short labels and are left whole.
+fn cut_to(cell: &str, width: usize) -> String {
+    if visible_width(cell) <= width || cell.contains('\u{1b}') {
+        return cell.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in cell.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
 }
 
 /// The first sentence of a description's first paragraph, at most `max`
@@ -141,6 +189,27 @@ mod tests {
         t.row(vec!["JWKS".into(), "1".into()]);
         let out = t.render(Style::PLAIN);
         assert_eq!(out, "  #  name   n\n  1  Users  35\n  2  JWKS   1\n");
+    }
+
+    #[test]
+    fn wide_characters_align_and_tables_fit_the_terminal() {
+        let mut t = Table::new(["name", "id"]);
+        t.row(vec!["山田太郎".into(), "user_1".into()]);
+        t.row(vec!["Ann 🎉".into(), "user_2".into()]);
+        let text = t.render(Style::PLAIN);
+        let ids: Vec<usize> = text
+            .lines()
+            .map(|l| visible_width(&l[..l.find("user_").unwrap_or(l.len())]))
+            .skip(1)
+            .collect();
+        assert_eq!(ids[0], ids[1], "{text}");
+        let mut t = Table::new(["id", "description"]);
+        t.row(vec!["user_1".into(), "x".repeat(200)]);
+        let narrow = t.render(Style::PLAIN.with_width(Some(40)));
+        assert!(narrow.lines().all(|l| visible_width(l) <= 40), "{narrow}");
+        assert!(narrow.contains('…'));
+        let whole = t.render(Style::PLAIN);
+        assert!(whole.contains(&"x".repeat(200)));
     }
 
     #[test]
