@@ -11,7 +11,7 @@ mod words;
 use std::path::PathBuf;
 
 pub use flags::{FLAGS, Flag, Takes, find as flag};
-pub use words::{Word, join, split};
+pub use words::{Word, incomplete, join, split};
 
 use crate::spec::Method;
 
@@ -189,6 +189,27 @@ pub fn parse(words: Vec<Word>, defaults: &Options) -> Result<Command, UsageError
         options,
         bare: false,
     })
+}
+
+/// The commands in a typed or pasted text: one a line, except that a line
+/// leaving a JSON value open (a pasted multi-line `-d` body) runs on into
+/// the next until it closes.
+pub fn commands(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        if !current.is_empty() {
+            current.push('\n');
+        }
+        current.push_str(line);
+        if !incomplete(&current) {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
 }
 
 /// Parses a REPL line or a one-shot argv (already split by the shell).

@@ -21,14 +21,31 @@ impl Word {
 
 /// Splits a REPL line into words.
 pub fn split(line: &str) -> Vec<Word> {
+    scan(line).0
+}
+
+/// Whether a typed text is unfinished: a JSON value (after `-d`, `:=` or
+/// `=`) whose braces or quotes are still open, as when a multi-line body is
+/// pasted. The REPL keeps reading until it is complete. A lone quote in
+/// plain English (`it's`, `'unbalanced`) never counts.
+pub fn incomplete(text: &str) -> bool {
+    scan(text).1
+}
+
+/// The words, and whether a value was left open.
+fn scan(line: &str) -> (Vec<Word>, bool) {
     let chars: Vec<char> = line.chars().collect();
-    let mut words = Vec::new();
+    let mut words: Vec<Word> = Vec::new();
+    let mut open = false;
     let mut i = 0;
     while i < chars.len() {
         if chars[i].is_whitespace() {
             i += 1;
             continue;
         }
+        let after_data = words
+            .last()
+            .is_some_and(|w| !w.quoted && matches!(w.text.as_str(), "-d" | "--data"));
         if let Some(end) = closing_quote(&chars, i) {
             words.push(Word {
                 text: chars[i + 1..end].iter().collect(),
@@ -41,25 +58,59 @@ pub fn split(line: &str) -> Vec<Word> {
             }
             continue;
         }
+        if after_data && matches!(chars[i], '"' | '\'') {
+            // `-d '{...` whose closing quote has not been typed yet.
+            open = true;
+        }
         let start = i;
+        let mut text = String::new();
         // A JSON value after `:=` or `-d` may hold spaces inside braces or
         // brackets: keep it one word while they are open.
         let mut depth = 0i32;
         let mut in_string = false;
         while i < chars.len() && (depth > 0 || in_string || !chars[i].is_whitespace()) {
-            match chars[i] {
+            let c = chars[i];
+            // As in a shell, a quoted part of an item's value
+            // (`email_address:='["z@x.com"]'`) is its content.
+            if depth == 0
+                && !in_string
+                && matches!(c, '"' | '\'')
+                && i > start
+                && chars[i - 1] == '='
+            {
+                match (i + 1..chars.len()).find(|&j| chars[j] == c) {
+                    Some(end) => {
+                        text.extend(&chars[i + 1..end]);
+                        i = end + 1;
+                        continue;
+                    }
+                    None => open = true,
+                }
+            }
+            match c {
                 '"' if depth > 0 => in_string = !in_string,
-                '\\' if in_string => i += 1,
+                '\\' if in_string => {
+                    text.push(c);
+                    i += 1;
+                    if let Some(&next) = chars.get(i) {
+                        text.push(next);
+                    }
+                    i += 1;
+                    continue;
+                }
                 '{' | '[' if !in_string && opens_json(&chars, start, i) => depth += 1,
                 '}' | ']' if !in_string && depth > 0 => depth -= 1,
                 _ => {}
             }
+            text.push(c);
             i += 1;
         }
-        let end = i.min(chars.len());
-        words.push(Word::plain(chars[start..end].iter().collect::<String>()));
+        if depth > 0 || in_string {
+            open = true;
+        }
+        words.push(Word::plain(text));
     }
-    words
+    (words, open)
 }
 
 /// Whether a brace at `i` opens JSON: at the start of a word, or right after
@@ -132,7 +183,17 @@ mod tests {
                 quoted: true
             }
         );
-        assert_eq!(texts(r#"name="x" "A B"."#), [r#"name="x""#, "A B"]);
+        // As in a shell, an item's quoted value is its content.
+        assert_eq!(texts(r#"name="x" "A B"."#), ["name=x", "A B"]);
+        assert_eq!(
+            texts(r#"POST /x email_address:='["z@x.com"]' name='Ann Lee'"#),
+            [
+                "POST",
+                "/x",
+                r#"email_address:=["z@x.com"]"#,
+                "name=Ann Lee"
+            ]
+        );
     }
 
     #[test]
@@ -151,6 +212,30 @@ mod tests {
             texts("GET /users/{user_id} help"),
             ["GET", "/users/{user_id}", "help"]
         );
+    }
+
+    #[test]
+    fn pasted_bodies_are_incomplete_until_closed() {
+        assert!(incomplete("POST /users -d '{"));
+        assert!(incomplete(
+            "POST /users -d '{\n  \"email_address\": [\"a@b.co\"]"
+        ));
+        assert!(!incomplete(
+            "POST /users -d '{\n  \"email_address\": [\"a@b.co\"]\n}'"
+        ));
+        assert!(incomplete("POST /users -d {\n\"a\": 1"));
+        assert!(!incomplete("POST /users -d {\n\"a\": 1\n}"));
+        assert!(incomplete("POST /x a:='[1,"));
+        for line in [
+            "'unbalanced \"quotes",
+            "don't allow signups",
+            "GET /users/{user_id}",
+            "it's",
+        ] {
+            assert!(!incomplete(line), "{line}");
+        }
+        let words = split("POST /users -d '{\n  \"a\": 1\n}'");
+        assert_eq!(words[3].text, "{\n  \"a\": 1\n}");
     }
 
     #[test]

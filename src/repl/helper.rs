@@ -69,6 +69,21 @@ impl Highlighter for ReplHelper {
     }
 }
 
-impl Validator for ReplHelper {}
+/// Enter on a line that leaves a JSON body open (a pasted multi-line `-d`
+/// body) keeps reading, as a shell does inside quotes.
+impl Validator for ReplHelper {
+    fn validate(
+        &self,
+        ctx: &mut rustyline::validate::ValidationContext,
+    ) -> rustyline::Result<rustyline::validate::ValidationResult> {
+        use rustyline::validate::ValidationResult;
+        let input = ctx.input();
+        if crate::command::incomplete(input) && input.len() < crate::command::MAX_COMMAND {
+            Ok(ValidationResult::Incomplete)
+        } else {
+            Ok(ValidationResult::Valid(None))
+        }
+    }
+}
 
 impl Helper for ReplHelper {}

@@ -55,6 +55,46 @@ pub fn run(
     session.piped()
 }
 
+/// Why a piped line was not read.
+enum Line {
+    TooLong(usize),
+    NotUtf8,
+    Broken(std::io::Error),
+}
+
+/// One line of piped input, newline kept, read at most
+/// [`command::MAX_COMMAND`] bytes at a time so an endless line cannot fill
+/// memory; `None` at the end of input.
+fn read_line() -> Result<Option<String>, Line> {
+    use std::io::Read;
+    let stdin = std::io::stdin();
+    let mut lock = stdin.lock();
+    let mut buf = Vec::new();
+    let limit = command::MAX_COMMAND as u64 + 1;
+    match (&mut lock).take(limit).read_until(b'\n', &mut buf) {
+        Ok(0) => return Ok(None),
+        Ok(_) => {}
+        Err(e) => return Err(Line::Broken(e)),
+    }
+    if buf.len() as u64 >= limit && !buf.ends_with(b"\n") {
+        // Skip the rest of the line, counting it.
+        let mut total = buf.len();
+        loop {
+            buf.clear();
+            match (&mut lock).take(64 * 1024).read_until(b'\n', &mut buf) {
+                Ok(0) => break,
+                Ok(n) => total += n,
+                Err(e) => return Err(Line::Broken(e)),
+            }
+            if buf.ends_with(b"\n") {
+                break;
+            }
+        }
+        return Err(Line::TooLong(total));
+    }
+    String::from_utf8(buf).map(Some).map_err(|_| Line::NotUtf8)
+}
+
 /// What the loop does after a line.
 enum Flow {
     Continue,
@@ -95,29 +135,43 @@ struct Session<'a> {
 
 impl Session<'_> {
     fn piped(&mut self) -> Status {
-        let mut buf = Vec::new();
+        let mut pending = String::new();
         let mut number = 0;
         loop {
-            buf.clear();
             number += 1;
-            match std::io::stdin().lock().read_until(b'\n', &mut buf) {
-                Ok(0) => break,
-                Ok(_) => {}
-                Err(e) => {
+            let line = match read_line() {
+                Ok(Some(line)) => line,
+                Ok(None) => break,
+                Err(Line::TooLong(bytes)) => {
+                    self.error(&command::too_long(bytes).to_string());
+                    pending.clear();
+                    continue;
+                }
+                Err(Line::NotUtf8) => {
+                    self.error(&format!("input line {number} is not UTF-8 text; skipped"));
+                    continue;
+                }
+                Err(Line::Broken(e)) => {
                     self.error(&format!("cannot read the input any further ({e})"));
                     break;
                 }
-            }
-            let Ok(line) = std::str::from_utf8(&buf) else {
-                self.error(&format!("input line {number} is not UTF-8 text; skipped"));
-                continue;
             };
-            if self.too_long(line) {
+            pending.push_str(&line);
+            if self.too_long(&pending) {
+                pending.clear();
                 continue;
             }
-            if let Flow::Exit = self.handle(line) {
-                break;
+            // A multi-line body runs on until its JSON closes.
+            if command::incomplete(&pending) {
+                continue;
             }
+            let text = std::mem::take(&mut pending);
+            if let Flow::Exit = self.handle(&text) {
+                return self.outcome.status();
+            }
+        }
+        if !pending.is_empty() {
+            self.handle(&pending);
         }
         self.outcome.status()
     }
@@ -159,8 +213,10 @@ impl Session<'_> {
                     if self.too_long(&text) {
                         continue;
                     }
-                    // A pasted block arrives as one text: one command a line.
-                    for line in text.lines() {
+                    // A pasted block arrives as one text: one command a
+                    // line, a multi-line body staying with its command.
+                    for line in command::commands(&text) {
+                        let line = line.as_str();
                         let entry = self.history_entry(line);
                         let redactor = self.console.redactor().clone();
                         if let Some(note) = history.record(&mut editor, &entry, &redactor) {

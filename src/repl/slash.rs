@@ -47,6 +47,10 @@ pub fn classify<'a>(line: &'a str, mut is_path: impl FnMut(&str) -> bool) -> Act
     if line.bytes().all(|b| b.is_ascii_digit()) {
         return Action::Pick(line);
     }
+    // `exit` and `quit` leave without a slash, as `help` works without one.
+    if line.eq_ignore_ascii_case("exit") || line.eq_ignore_ascii_case("quit") {
+        return Action::Exit;
+    }
     if !line.starts_with('/') {
         return Action::Run(line);
     }

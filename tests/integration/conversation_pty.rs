@@ -107,7 +107,8 @@ async fn server() -> MockServer {
         "primary_email_address_id": "idn_1", "created_at": 1_764_000_000_000_i64});
     for (verb, at, body) in [
         ("GET", "/users/user_2abc", user.clone()),
-        ("POST", "/users/user_2abc/ban", user),
+        ("POST", "/users/user_2abc/ban", user.clone()),
+        ("POST", "/users", user),
         (
             "DELETE",
             "/users/user_2abc",
@@ -292,4 +293,27 @@ fn ctrl_c_during_all_closes_the_json_array() {
         assert!(!round.contains("the command was cancelled"), "{round}");
     }
     r.exit(130);
+}
+
+/// A body pasted over several lines is read to its end before it runs.
+#[test]
+fn a_pasted_multi_line_body_is_one_command() {
+    let w = World::new();
+    let Some((mut r, _cwd)) = repl(&w.server.uri(), &w.data(), Some("write")) else {
+        return;
+    };
+    r.p.send(format!("POST /users --yes -d '{{{ENTER}"))
+        .expect("typed");
+    r.p.send(format!("  \"first_name\": \"Ann\"{ENTER}"))
+        .expect("typed");
+    r.say("}'", "User user_2abc");
+    let got = sent(&w.rt, &w.server);
+    assert_eq!(got, ["POST /users"], "{}", r.seen);
+    let received =
+        w.rt.block_on(w.server.received_requests())
+            .unwrap_or_default();
+    let body: serde_json::Value = serde_json::from_slice(&received[0].body).unwrap();
+    assert_eq!(body, json!({"first_name": "Ann"}));
+    r.p.send(format!("quit{ENTER}")).expect("typed");
+    r.p.expect(Eof).expect("`quit` leaves");
 }

@@ -214,3 +214,37 @@ fn a_session_exits_with_its_first_failure() {
     };
     assert.success();
 }
+
+/// A multi-line `-d` body pasted into the REPL is one command, and an
+/// item's quoted value is its content, as in a shell.
+#[tokio::test]
+async fn pasted_bodies_and_shell_quoting() {
+    use wiremock::matchers::{body_json, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let s = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/users"))
+        .and(body_json(
+            serde_json::json!({"email_address": ["z@x.com"], "first_name": "Ann Lee"}),
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"object": "user", "id": "user_1"})),
+        )
+        .expect(2)
+        .mount(&s)
+        .await;
+    let uri = s.uri();
+    let input = format!(
+        "POST /users --yes --admin --base-url {uri} -d '{{\n  \"email_address\": [\"z@x.com\"],\n  \"first_name\": \"Ann Lee\"\n}}'\n\
+         POST /users email_address:='[\"z@x.com\"]' first_name='Ann Lee' --yes --admin --base-url {uri}\n\
+         exit\ntags\n"
+    );
+    let Some(cli) = crate::support::Cli::new() else {
+        return;
+    };
+    let run = cli.stdin(&input).run(&[]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // `exit` left before `tags`.
+    assert!(!run.stdout.contains("tags in spec"), "{}", run.stdout);
+}
