@@ -219,7 +219,13 @@ pub async fn run_plan_with(
         }
     }
     // 3. Warnings, after the plan's notes (which metadata type and why...).
+    let mut said: Vec<&String> = Vec::new();
     for note in &plan.notes {
+        // A note two parts of the plan both add is said once.
+        if said.contains(&note) {
+            continue;
+        }
+        said.push(note);
         let style = console.err_style();
         console.note(&style.dim(&format!("note: {note}")));
     }

@@ -12,6 +12,7 @@ pub mod printer;
 pub mod result;
 pub mod sdk;
 pub mod style;
+pub mod summary;
 pub mod table;
 
 pub use style::Style;

@@ -8,7 +8,8 @@ use serde_json::Value;
 
 use super::Style;
 use super::json::pretty;
-use super::table::{Table, truncate};
+use super::summary;
+use super::table::truncate;
 
 /// The items of a list response: a JSON array, or `{"data": [...],
 /// "total_count": n}`.
@@ -42,12 +43,8 @@ pub fn success(body: &Value, style: Style) -> String {
             .unwrap_or("the object");
         return format!("Deleted {id}");
     }
-    match object(body) {
-        "user" => fields(style, "User", body, &user_fields(body)),
-        "organization" => fields(style, "Organization", body, &org_fields(body)),
-        o if o.ends_with("invitation") => {
-            fields(style, "Invitation", body, &invitation_fields(body))
-        }
+    match body {
+        Value::Object(_) => summary::object(body, style).unwrap_or_else(|| pretty(body, style)),
         _ => pretty(body, style),
     }
 }
@@ -82,75 +79,6 @@ fn full_name(v: &Value) -> String {
         .join(" ")
 }
 
-fn user_fields(u: &Value) -> Vec<(&'static str, String)> {
-    let mut f = vec![
-        ("email", primary_email(u)),
-        ("username", s(u, "username").to_string()),
-        ("name", full_name(u)),
-        ("created", when(u.get("created_at"), true)),
-        ("last sign-in", when(u.get("last_sign_in_at"), true)),
-    ];
-    f.extend(metadata(u));
-    f
-}
-
-fn org_fields(o: &Value) -> Vec<(&'static str, String)> {
-    let mut f = vec![
-        ("name", s(o, "name").to_string()),
-        ("slug", s(o, "slug").to_string()),
-        ("members", number(o.get("members_count"))),
-        ("created", when(o.get("created_at"), true)),
-    ];
-    f.extend(metadata(o));
-    f
-}
-
-fn invitation_fields(i: &Value) -> Vec<(&'static str, String)> {
-    vec![
-        ("email", s(i, "email_address").to_string()),
-        ("role", s(i, "role").to_string()),
-        ("status", s(i, "status").to_string()),
-        ("created", when(i.get("created_at"), true)),
-    ]
-}
-
-/// Non-empty metadata objects, compact.
-fn metadata(v: &Value) -> Vec<(&'static str, String)> {
-    [
-        ("public metadata", "public_metadata"),
-        ("private metadata", "private_metadata"),
-        ("unsafe metadata", "unsafe_metadata"),
-    ]
-    .into_iter()
-    .filter_map(|(label, key)| match v.get(key) {
-        Some(Value::Object(m)) if !m.is_empty() => {
-            Some((label, Value::Object(m.clone()).to_string()))
-        }
-        _ => None,
-    })
-    .collect()
-}
-
-fn fields(style: Style, kind: &str, v: &Value, rows: &[(&str, String)]) -> String {
-    let mut out = format!("{} {}\n", style.bold(kind), style.cyan(s(v, "id")));
-    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    for (k, val) in rows {
-        let val = if val.is_empty() {
-            style.dim("-")
-        } else {
-            val.clone()
-        };
-        out.push_str(&format!("  {}  {val}\n", style.dim(&format!("{k:width$}"))));
-    }
-    out
-}
-
-fn number(v: Option<&Value>) -> String {
-    v.filter(|v| v.is_number())
-        .map(Value::to_string)
-        .unwrap_or_default()
-}
-
 /// A Clerk timestamp (Unix milliseconds) as a date; `long` adds the time
 /// and how long ago.
 pub fn when(v: Option<&Value>, long: bool) -> String {
@@ -180,103 +108,24 @@ pub fn when(v: Option<&Value>, long: bool) -> String {
     format!("{} ({rel})", ts.strftime("%Y-%m-%d %H:%M UTC"))
 }
 
-/// A list as an aligned table, columns chosen by the items' object type.
+/// A list as an aligned table, columns chosen from what the items carry.
 pub fn table(items: &[Value], style: Style) -> String {
+    numbered_table(items, style, false)
+}
+
+/// [`table`], with row numbers the REPL opens.
+pub fn numbered_table(items: &[Value], style: Style, numbered: bool) -> String {
     if items.is_empty() {
         return String::new();
     }
-    let (headers, row): (&[&str], Row) = match object(&items[0]) {
-        "user" => (
-            &["id", "email", "username", "name", "created", "last sign-in"],
-            user_row,
-        ),
-        "organization" => (&["id", "name", "slug", "members"], org_row),
-        k if k.ends_with("invitation") => (&["id", "email", "role", "status"], invitation_row),
-        _ => return generic_table(items, style),
-    };
-    let mut t = Table::new(headers.iter().copied());
-    for item in items {
-        t.row(row(item).into_iter().map(|c| truncate(&c, 40)).collect());
-    }
-    t.render(style)
-}
-
-/// The cells of one table row.
-type Row = fn(&Value) -> Vec<String>;
-
-fn user_row(u: &Value) -> Vec<String> {
-    vec![
-        s(u, "id").into(),
-        primary_email(u),
-        s(u, "username").into(),
-        full_name(u),
-        when(u.get("created_at"), false),
-        when(u.get("last_sign_in_at"), false),
-    ]
-}
-
-fn org_row(o: &Value) -> Vec<String> {
-    vec![
-        s(o, "id").into(),
-        s(o, "name").into(),
-        s(o, "slug").into(),
-        number(o.get("members_count")),
-    ]
-}
-
-fn invitation_row(i: &Value) -> Vec<String> {
-    vec![
-        s(i, "id").into(),
-        s(i, "email_address").into(),
-        s(i, "role").into(),
-        s(i, "status").into(),
-    ]
-}
-
-/// Keys that identify an unknown kind of item, most telling first.
-const GENERIC: &[&str] = &[
-    "name",
-    "identifier",
-    "email_address",
-    "slug",
-    "url",
-    "role",
-    "status",
-    "created_at",
-];
-
-fn generic_table(items: &[Value], style: Style) -> String {
-    if !items[0].is_object() {
-        return items.iter().map(|i| format!("  {i}\n")).collect();
-    }
-    let mut cols = vec!["id"];
-    cols.extend(
-        GENERIC
-            .iter()
-            .filter(|k| items[0].get(**k).is_some())
-            .take(4),
-    );
-    let mut t = Table::new(cols.clone());
-    for item in items {
-        t.row(
-            cols.iter()
-                .map(|c| match item.get(*c) {
-                    Some(Value::String(v)) => truncate(v, 40),
-                    Some(v) if *c == "created_at" => when(Some(v), false),
-                    Some(Value::Null) | None => String::new(),
-                    Some(v) => truncate(&v.to_string(), 40),
-                })
-                .collect(),
-        );
-    }
-    t.render(style)
+    summary::table(items, style, numbered)
 }
 
 fn count_line(items: &[Value], total: Option<u64>) -> String {
     let n = items.len();
     let noun = match object(items.first().unwrap_or(&Value::Null)) {
-        "" => "item",
-        o => o,
+        "" => "item".to_string(),
+        o => o.replace('_', " "),
     };
     let plural = if n == 1 { "" } else { "s" };
     match total {
@@ -353,12 +202,39 @@ pub fn error_lines(status: u16, body: &Value) -> Vec<String> {
         _ => {
             let text = match body {
                 Value::Null => "no body".to_string(),
+                Value::String(t) if t.trim_start().starts_with('<') => html_text(t),
                 Value::String(t) => t.clone(),
                 other => other.to_string(),
             };
-            vec![format!("HTTP {status}: {}", truncate(text.trim(), 200))]
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            vec![format!("HTTP {status}: {}", truncate(&text, 160))]
         }
     }
+}
+
+/// The words of an HTML error page (a proxy's or a load balancer's): its
+/// title, else its text without tags.
+fn html_text(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    if let (Some(a), Some(b)) = (lower.find("<title>"), lower.find("</title>"))
+        && a + 7 <= b
+    {
+        return html[a + 7..b].trim().to_string();
+    }
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 #[cfg(test)]

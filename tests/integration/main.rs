@@ -26,3 +26,4 @@ mod repl_pty;
 mod routing;
 mod routing_dry_run;
 mod spec_index;
+mod summaries;

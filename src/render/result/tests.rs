@@ -23,7 +23,7 @@ fn users_show_primary_email_dates_and_metadata() {
     assert!(out.contains("2025-01-01 00:00 UTC ("), "{out}");
     assert!(
         out.lines()
-            .any(|l| l.trim_start().starts_with("last sign-in") && l.ends_with(" never")),
+            .any(|l| l.trim_start().starts_with("last sign in") && l.ends_with(" never")),
         "{out}"
     );
     assert!(out.contains(r#"{"plan":"pro"}"#) && !out.contains("private metadata"));
@@ -52,7 +52,7 @@ fn invitations_deleted_and_other_objects() {
     let inv = json!({"object": "organization_invitation", "id": "orginv_1",
         "email_address": "b@x.io", "role": "org:admin", "status": "pending"});
     let out = success(&inv, Style::PLAIN);
-    assert!(out.contains("Invitation orginv_1") && out.contains("org:admin"));
+    assert!(out.contains("Organization invitation orginv_1") && out.contains("org:admin"));
     let del = json!({"object": "user", "id": "user_1", "deleted": true});
     assert_eq!(success(&del, Style::PLAIN), "Deleted user_1");
     let other = json!({"object": "jwks", "keys": []});
@@ -103,4 +103,20 @@ fn brief_lines() {
         brief(&json!({"id": "org_1", "name": "Acme"})),
         "org_1 (Acme)"
     );
+}
+
+#[test]
+fn html_error_pages_are_one_line() {
+    let page = Value::String(
+        "<html><head><title>502 Bad Gateway</title></head><body><h1>502</h1>\n<p>nginx</p></body></html>".into(),
+    );
+    assert_eq!(error_lines(502, &page), ["HTTP 502: 502 Bad Gateway"]);
+    let bare = Value::String("<h1>Service\nUnavailable</h1>".into());
+    assert_eq!(error_lines(503, &bare), ["HTTP 503: Service Unavailable"]);
+}
+
+#[test]
+fn counts_read_as_words() {
+    let body = json!([{"object": "organization_membership", "id": "orgmem_1"}]);
+    assert!(success(&body, Style::PLAIN).ends_with("1 organization membership\n"));
 }
