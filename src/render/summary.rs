@@ -212,11 +212,11 @@ fn ordered(v: &Map<String, Value>) -> Vec<(String, String)> {
 pub fn object(v: &Value, style: Style) -> Option<String> {
     let map = v.as_object()?;
     let rows = ordered(map);
-    // Nothing but empty fields: the JSON says it as well.
-    if rows.is_empty() {
+    let id = text(v, "id");
+    // Nothing but empty fields and no ID: the JSON says it as well.
+    if rows.is_empty() && id.is_empty() {
         return None;
     }
-    let id = text(v, "id");
     let mut out = style.bold(&kind(v));
     if !id.is_empty() {
         out.push(' ');

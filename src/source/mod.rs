@@ -1,15 +1,19 @@
 //! Where spec text comes from, and the caches in front of it.
 //!
-//! Two sources: a local folder of `YYYY-MM-DD.yml` files (`--spec-dir`,
-//! nothing fetched), or the public clerk/openapi-specs repository on GitHub
-//! through a disk cache ([`remote`]). Either way, a digested [`Spec`] is kept
-//! on disk keyed by the YAML's content hash and the program version
-//! ([`index`]), so a warm start never parses YAML, and in memory once per
-//! version per process.
+//! In order: a local folder of `YYYY-MM-DD.yml` files (`--spec-dir`,
+//! nothing fetched, nothing else read); else the public clerk/openapi-specs
+//! repository on GitHub through a disk cache ([`remote`]: the cache within
+//! its lifetime, else GitHub, else a stale cached copy); and the spec built
+//! into the program ([`snapshot`]) whenever GitHub is not asked
+//! (`--offline`) or does not answer and nothing newer is cached. Whatever
+//! the source, a digested [`Spec`] is kept on disk keyed by the YAML's
+//! content hash and the program version ([`index`]), so a warm start never
+//! parses YAML, and in memory once per version per process.
 
 pub mod index;
 mod local;
 pub mod remote;
+pub mod snapshot;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -111,6 +115,83 @@ pub enum SourceError {
     RateLimited { until: String },
     #[error("{url} did not give a usable answer ({reason}); try again later, or use --spec-dir")]
     BadDownload { url: String, reason: String },
+    /// A version that neither the cache nor the snapshot holds, with GitHub
+    /// not asked or not answering.
+    #[error(
+        "Clerk's spec {version} is not cached and {why}; available offline: {}; {next}",
+        available.join(", ")
+    )]
+    NotOffline {
+        version: String,
+        /// Why GitHub gave nothing: "--offline asks GitHub for nothing", ...
+        why: String,
+        /// "2026-05-12 (built in)", "2025-11-10 (cached)".
+        available: Vec<String>,
+        /// What to do next.
+        next: &'static str,
+    },
+    #[error(
+        "the spec built into this program is damaged ({reason}); reinstall the program, \
+         or use --spec-dir with a local copy of clerk/openapi-specs/bapi"
+    )]
+    Snapshot { reason: String },
+}
+
+impl SourceError {
+    /// Why GitHub gave no spec, as a clause ("GitHub cannot be reached
+    /// (...)"), when this error is GitHub's failure; `None` for the others.
+    fn github_failure(&self) -> Option<String> {
+        Some(match self {
+            SourceError::Offline { reason } => format!("GitHub cannot be reached ({reason})"),
+            SourceError::RateLimited { until } => {
+                format!("GitHub's rate limit for unauthenticated requests is used up{until}")
+            }
+            SourceError::Http { status, .. } => format!("GitHub answered HTTP {status}"),
+            SourceError::BadDownload { reason, .. } => {
+                format!("GitHub's answer was not usable ({reason})")
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// Why GitHub is not asked for the rest of a process.
+#[derive(Debug, Clone)]
+enum NoGitHub {
+    /// `--offline`.
+    Asked,
+    /// The version list could not be had: the clause saying why.
+    Failed(String),
+}
+
+impl NoGitHub {
+    fn why(&self) -> &str {
+        match self {
+            NoGitHub::Asked => "--offline asks GitHub for nothing",
+            NoGitHub::Failed(why) => why,
+        }
+    }
+
+    /// The start of the snapshot's notice.
+    fn cause(&self) -> &str {
+        match self {
+            NoGitHub::Asked => "--offline",
+            NoGitHub::Failed(why) => why,
+        }
+    }
+
+    fn next(&self) -> &'static str {
+        match self {
+            NoGitHub::Asked => {
+                "run once without --offline to cache it, \
+                 or use --spec-dir with a local copy of clerk/openapi-specs/bapi"
+            }
+            NoGitHub::Failed(_) => {
+                "try again when GitHub can be reached, \
+                 or use --spec-dir with a local copy of clerk/openapi-specs/bapi"
+            }
+        }
+    }
 }
 
 /// Loads specs on demand and keeps each version once per process.
@@ -119,15 +200,19 @@ pub struct SpecStore {
     versions: Option<Vec<String>>,
     loaded: HashMap<String, Arc<Spec>>,
     notices: Vec<String>,
+    /// Set once GitHub is not to be asked again in this process.
+    no_github: Option<NoGitHub>,
 }
 
 impl SpecStore {
     pub fn new(config: SourceConfig) -> SpecStore {
+        let no_github = (config.offline && config.spec_dir.is_none()).then_some(NoGitHub::Asked);
         SpecStore {
             config,
             versions: None,
             loaded: HashMap::new(),
             notices: Vec::new(),
+            no_github,
         }
     }
 
@@ -148,7 +233,7 @@ impl SpecStore {
         }
         let mut versions = match &self.config.spec_dir {
             Some(dir) => local::versions(dir)?,
-            None => remote::versions(&self.config, &mut self.notices).await?,
+            None => self.remote_versions().await?,
         };
         versions.sort();
         versions.dedup();
@@ -165,6 +250,9 @@ impl SpecStore {
         let version = match version {
             Some(v) if versions.iter().any(|x| x == v) => v.to_string(),
             Some(v) => {
+                if let Some(no_github) = self.no_github.clone() {
+                    return Err(self.not_offline(v, &no_github));
+                }
                 return Err(SourceError::UnknownVersion {
                     version: v.to_string(),
                     available: versions,
@@ -182,10 +270,133 @@ impl SpecStore {
         }
         let spec = match self.config.spec_dir.clone() {
             Some(dir) => local::load(&dir, &version, &self.config, &mut self.notices)?,
-            None => remote::load(&version, &self.config, &mut self.notices).await?,
+            None => self.remote_load(&version).await?,
         };
         let spec = Arc::new(spec);
         self.loaded.insert(version, spec.clone());
         Ok(spec)
+    }
+
+    /// GitHub's versions and the snapshot's; without GitHub (`--offline`,
+    /// or it failed and nothing is cached), what can be read offline.
+    async fn remote_versions(&mut self) -> Result<Vec<String>, SourceError> {
+        if self.no_github.is_none() {
+            match remote::versions(&self.config, &mut self.notices).await {
+                Ok(mut versions) => {
+                    versions.extend(snapshot::record().ok().map(|s| s.version.clone()));
+                    return Ok(versions);
+                }
+                Err(e) => match e.github_failure() {
+                    Some(why) => self.no_github = Some(NoGitHub::Failed(why)),
+                    None => return Err(e),
+                },
+            }
+        }
+        let mut versions = remote::cached_versions(&self.config);
+        match snapshot::record() {
+            Ok(record) => versions.push(record.version.clone()),
+            Err(damaged) if versions.is_empty() => return Err(damaged),
+            Err(_) => {}
+        }
+        Ok(versions)
+    }
+
+    /// A version without `--spec-dir`: through the cache and GitHub, else
+    /// from the snapshot when it is that version.
+    async fn remote_load(&mut self, version: &str) -> Result<Spec, SourceError> {
+        let built_in = snapshot::record().ok().filter(|s| s.version == version);
+        if let Some(no_github) = self.no_github.clone() {
+            return self.offline_load(version, built_in, &no_github);
+        }
+        let loaded = remote::load(version, &self.config, built_in, &mut self.notices).await;
+        let Err(error) = loaded else {
+            return loaded;
+        };
+        let why = match (error.github_failure(), &error) {
+            (Some(why), _) => why,
+            // The download (or its cached copy) does not digest.
+            (None, SourceError::Spec(_)) if built_in.is_some() => {
+                format!("Clerk's spec {version} from GitHub cannot be read")
+            }
+            (None, _) => return Err(error),
+        };
+        let failed = NoGitHub::Failed(why);
+        match built_in {
+            Some(record) => self.use_snapshot(record, &failed),
+            None => Err(self.not_offline(version, &failed)),
+        }
+    }
+
+    /// `version` with no request to GitHub: the cached copy, unless the
+    /// snapshot is a newer copy of the same version; else the snapshot.
+    fn offline_load(
+        &mut self,
+        version: &str,
+        built_in: Option<&'static snapshot::Snapshot>,
+        no_github: &NoGitHub,
+    ) -> Result<Spec, SourceError> {
+        let cached = remote::cached(version, &self.config, &mut self.notices)?;
+        match (cached, built_in) {
+            (Some((_, stamp)), Some(record)) if record.is_newer_than(stamp.fetched_at) => {
+                self.use_snapshot(record, no_github)
+            }
+            (Some((spec, stamp)), _) => {
+                if let NoGitHub::Failed(why) = no_github
+                    && !stamp.is_fresh(self.config.remote.ttl)
+                {
+                    self.notices.push(format!(
+                        "{why}: using Clerk's spec {version} as cached {} ago",
+                        stamp.age()
+                    ));
+                }
+                Ok(spec)
+            }
+            (None, Some(record)) => self.use_snapshot(record, no_github),
+            (None, None) => Err(self.not_offline(version, no_github)),
+        }
+    }
+
+    /// The built-in spec, and the one line that says so. A version is
+    /// loaded once per store (`loaded`), so the line is given once per
+    /// process.
+    fn use_snapshot(
+        &mut self,
+        record: &snapshot::Snapshot,
+        cause: &NoGitHub,
+    ) -> Result<Spec, SourceError> {
+        let spec = snapshot::load(&self.config, &mut self.notices)?;
+        let notice = record.notice(cause.cause(), snapshot::today());
+        self.notices.push(notice);
+        Ok(spec)
+    }
+
+    /// The error for a version nothing offline holds, naming what does.
+    fn not_offline(&self, version: &str, no_github: &NoGitHub) -> SourceError {
+        let built_in = snapshot::record().ok().map(|s| s.version.as_str());
+        let mut here: Vec<(&str, &str)> = Vec::new();
+        let cached = remote::cached_versions(&self.config);
+        here.extend(
+            cached
+                .iter()
+                .map(String::as_str)
+                .filter(|v| Some(*v) != built_in)
+                .map(|v| (v, "cached")),
+        );
+        here.extend(built_in.map(|v| (v, "built in")));
+        // Newest first.
+        here.sort_by(|a, b| b.0.cmp(a.0));
+        let mut available: Vec<String> = here
+            .into_iter()
+            .map(|(version, how)| format!("{version} ({how})"))
+            .collect();
+        if available.is_empty() {
+            available.push("none".into());
+        }
+        SourceError::NotOffline {
+            version: version.to_string(),
+            why: no_github.why().to_string(),
+            available,
+            next: no_github.next(),
+        }
     }
 }

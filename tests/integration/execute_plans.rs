@@ -310,7 +310,7 @@ async fn create_organization_then_invite_into_its_id() {
         view.text
     );
     assert!(
-        view.text.contains("Invitation orginv_1") && view.text.contains("pending"),
+        view.text.contains("invitation orginv_1") && view.text.contains("pending"),
         "{}",
         view.text
     );

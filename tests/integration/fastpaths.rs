@@ -532,7 +532,7 @@ async fn create_an_organization_then_invite_into_its_id() {
         Some(json!({"email_address": "user@example.com", "role": "org:admin"})),
     );
     assert!(
-        r.stdout.contains("org_2fresh (Acme Corp)") && r.stdout.contains("Invitation orginv_1"),
+        r.stdout.contains("org_2fresh (Acme Corp)") && r.stdout.contains("invitation orginv_1"),
         "{}",
         r.stdout
     );

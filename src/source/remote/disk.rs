@@ -125,6 +125,26 @@ impl Disk {
         write_json(&self.meta_path(version), meta)
     }
 
+    /// The versions with a stamp for a file fetched from `url_of(version)`,
+    /// oldest first: what can be read without asking GitHub.
+    pub fn cached_versions(&self, url_of: impl Fn(&str) -> String) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        let mut versions: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                e.file_name()
+                    .to_str()?
+                    .strip_suffix(".json")
+                    .map(str::to_string)
+            })
+            .filter(|v| local::is_version(v) && self.meta(v, &url_of(v)).is_some())
+            .collect();
+        versions.sort();
+        versions
+    }
+
     /// The cached YAML of `version`, if it is still the content `meta`
     /// describes (a truncated or edited file reads as missing).
     pub fn yaml(&self, version: &str, meta: &FileMeta) -> Option<String> {
@@ -201,5 +221,30 @@ mod tests {
         };
         disk.write_listing(&odd).unwrap();
         assert!(disk.listing(url).is_none());
+    }
+
+    #[test]
+    fn cached_versions_are_the_stamped_files_of_one_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let disk = Disk::new(dir.path());
+        let url_of = |v: &str| format!("http://127.0.0.1:1/{v}.yml");
+        assert!(disk.cached_versions(url_of).is_empty());
+        for (version, url) in [
+            ("2026-05-12", url_of("2026-05-12")),
+            ("2025-11-10", url_of("2025-11-10")),
+            (
+                "2024-10-01",
+                "http://127.0.0.1:2/2024-10-01.yml".to_string(),
+            ),
+        ] {
+            let meta = FileMeta {
+                stamp: Stamp::now(&url, None),
+                sha256: "0".into(),
+            };
+            disk.write_meta(version, &meta).unwrap();
+        }
+        // The listing and other files are not versions.
+        std::fs::write(dir.path().join("github/notes.json"), "{}").unwrap();
+        assert_eq!(disk.cached_versions(url_of), ["2025-11-10", "2026-05-12"]);
     }
 }

@@ -6,8 +6,11 @@
 //! straight to its digested index: no YAML is read. Past it, the copy is
 //! revalidated with its ETag (`If-None-Match`; a 304 renews the stamp). When
 //! GitHub cannot be reached or refuses, the stale copy is used and a warning
-//! joins `notices`; with nothing cached, that is [`SourceError::Offline`].
-//! `--refresh` asks again unconditionally, but still falls back the same way.
+//! joins `notices`; with nothing cached, that is [`SourceError::Offline`] (or
+//! another GitHub failure), which [`super::SpecStore`] answers from the
+//! snapshot built into the program where it can. [`cached`] reads a copy of
+//! any age without asking GitHub (`--offline`). `--refresh` asks again
+//! unconditionally, but still falls back the same way.
 
 mod disk;
 mod progress;
@@ -17,7 +20,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use self::disk::{Disk, FileMeta, Listing, Stamp};
+pub use self::disk::Stamp;
+use self::disk::{Disk, FileMeta, Listing};
+use super::snapshot::Snapshot;
 use super::{SourceConfig, SourceError, index, local};
 use crate::client::github::{self, FetchError, Fetched};
 use crate::env::Env;
@@ -118,10 +123,50 @@ pub async fn versions(
     }
 }
 
-/// The digested spec of `version`.
+/// The versions cached from this source, whatever their age: what can be
+/// read without asking GitHub (none under `--refresh`).
+pub fn cached_versions(config: &SourceConfig) -> Vec<String> {
+    match &config.cache_dir {
+        Some(dir) if !config.refresh => {
+            Disk::new(dir).cached_versions(|v| config.remote.file_url(v))
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The cached copy of `version`, whatever its age, without asking GitHub,
+/// and when it was fetched. `None` when there is none (or under `--refresh`).
+pub fn cached(
+    version: &str,
+    config: &SourceConfig,
+    notices: &mut Vec<String>,
+) -> Result<Option<(Spec, Stamp)>, SourceError> {
+    let (Some(dir), false) = (&config.cache_dir, config.refresh) else {
+        return Ok(None);
+    };
+    let disk = Disk::new(dir);
+    let Some(meta) = disk.meta(version, &config.remote.file_url(version)) else {
+        return Ok(None);
+    };
+    if let Some(spec) = index::read(dir, &meta.sha256) {
+        return Ok(Some((spec, meta.stamp)));
+    }
+    let Some(text) = disk.yaml(version, &meta) else {
+        return Ok(None);
+    };
+    let origin = disk.yaml_origin(version);
+    let spec = index::digest_with_hash(&text, &meta.sha256, &origin, config, notices)?;
+    Ok(Some((spec, meta.stamp)))
+}
+
+/// The digested spec of `version`. When GitHub fails, a stale copy is used,
+/// unless `newer` (the built-in snapshot of this version) was taken after
+/// it was fetched: then the failure is returned, for the caller to use the
+/// snapshot.
 pub async fn load(
     version: &str,
     config: &SourceConfig,
+    newer: Option<&Snapshot>,
     notices: &mut Vec<String>,
 ) -> Result<Spec, SourceError> {
     let url = config.remote.file_url(version);
@@ -145,6 +190,9 @@ pub async fn load(
         .as_ref()
         .zip(meta)
         .and_then(|(d, m)| d.yaml(version, &m).map(|text| (m.stamp.clone(), (m, text))));
+    // A revalidation that fails falls back on the stale copy only if it is
+    // not older than the snapshot (a 304 still renews it).
+    let older = |stamp: &Stamp| newer.is_some_and(|s| s.is_newer_than(stamp.fetched_at));
     let etag = revalidating(config, stale.as_ref().map(|(stamp, _)| stamp));
     let label = format!("Downloading Clerk's spec {version}");
     let answer = fetch(&url, None, etag, &label, config).await;
@@ -170,11 +218,13 @@ pub async fn load(
             }
             Err(error) => {
                 let reason = "it is not a readable OpenAPI document";
+                let stale = stale.filter(|(stamp, _)| !older(stamp));
                 fall_back(stale, &what, reason, error, notices)?
             }
         },
         Err(e) => {
             let reason = e.to_string();
+            let stale = stale.filter(|(stamp, _)| !older(stamp));
             fall_back(stale, &what, &reason, failure(e, &url), notices)?
         }
     };

@@ -10,7 +10,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use super::fake::*;
 
 /// The binary, pointed at `base` for GitHub and at `cache` for its caches.
-fn binary(base: &str, cache: &Path) -> std::process::Command {
+pub fn binary(base: &str, cache: &Path) -> std::process::Command {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("clerk-backend-api"));
     cmd.env_remove("CLERK_BACKEND_API_SPECS_DIR")
         .env_remove("CLERK_BACKEND_API_SPECS_TTL_SECS")
@@ -29,7 +29,7 @@ fn binary(base: &str, cache: &Path) -> std::process::Command {
     cmd
 }
 
-fn run(cmd: std::process::Command) -> assert_cmd::assert::Assert {
+pub fn run(cmd: std::process::Command) -> assert_cmd::assert::Assert {
     assert_cmd::Command::from_std(cmd).assert()
 }
 
@@ -78,14 +78,18 @@ async fn the_binary_browses_through_the_cache_and_on_without_network() {
         "{stderr:?}"
     );
 
-    // Nothing cached, no network: one sentence, exit 1.
+    // Nothing cached, no network: the snapshot for the latest version; an
+    // older one is one sentence, exit 1.
     let empty = tempfile::tempdir().unwrap();
     let mut cmd = binary(&base, empty.path());
-    cmd.arg("tags");
+    cmd.args(["--spec-version", "2025-11-10", "tags"]);
     let offline = run(cmd).code(1);
     let stderr = String::from_utf8_lossy(&offline.get_output().stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("--spec-dir"), "{stderr}");
+    assert!(
+        stderr.contains("2025-11-10 is not cached") && stderr.contains("--spec-dir"),
+        "{stderr}"
+    );
 }
 
 /// On a terminal, a slow download shows a spinner line that is erased before
@@ -97,15 +101,15 @@ async fn a_slow_download_spins_on_a_terminal_and_clears_its_line() {
     let cache = tempfile::tempdir().unwrap();
     Mock::given(method("GET"))
         .and(path(LIST_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(listing(&["2026-05-12"])))
+        .respond_with(ResponseTemplate::new(200).set_body_json(listing(&[latest()])))
         .mount(&server)
         .await;
     // Longer than the spinner's first tick.
     Mock::given(method("GET"))
-        .and(path(format!("{RAW_PATH}2026-05-12.yml")))
+        .and(path(format!("{RAW_PATH}{}.yml", latest())))
         .respond_with(
             ResponseTemplate::new(200)
-                .set_body_string(tiny_spec("2026-05-12"))
+                .set_body_string(tiny_spec(latest()))
                 .set_delay(Duration::from_millis(600)),
         )
         .mount(&server)
@@ -117,7 +121,7 @@ async fn a_slow_download_spins_on_a_terminal_and_clears_its_line() {
     let seen = session.expect(Eof).unwrap();
     let output = String::from_utf8_lossy(seen.get(0).unwrap()).to_string();
     let spinner = output
-        .find("Downloading Clerk's spec 2026-05-12")
+        .find(&format!("Downloading Clerk's spec {}", latest()))
         .expect(&output);
     let cleared = output[spinner..].find("\r\x1b[2K").expect(&output);
     let table = output.find("Invitations").expect(&output);

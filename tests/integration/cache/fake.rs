@@ -6,14 +6,26 @@ use std::time::Duration;
 
 use tempfile::TempDir;
 
-use clerk_backend_api::source::SourceConfig;
 use clerk_backend_api::source::remote::RemoteConfig;
+use clerk_backend_api::source::{SourceConfig, snapshot};
 use wiremock::matchers::{header, header_exists, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 pub const LIST_PATH: &str = "/repos/clerk/openapi-specs/contents/bapi";
 pub const RAW_PATH: &str = "/clerk/openapi-specs/main/bapi/";
 pub const DAY: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The latest version GitHub lists here: the snapshot's, so the snapshot
+/// never outdates the fake (see `offline` for a version after it).
+pub fn latest() -> &'static str {
+    &snapshot::record().expect("the snapshot's record").version
+}
+
+/// The day after `version`: a spec newer than the snapshot.
+pub fn day_after(version: &str) -> String {
+    let day: jiff::civil::Date = version.parse().unwrap();
+    day.tomorrow().unwrap().to_string()
+}
 
 /// A small but real OpenAPI 3 document, so these tests run anywhere.
 pub fn tiny_spec(version: &str) -> String {
@@ -88,14 +100,14 @@ pub async fn mount_github_counted(server: &MockServer, body: &str, lists: u64, f
         .and(header_exists("user-agent"))
         .respond_with(
             ResponseTemplate::new(200)
-                .set_body_json(listing(&["2025-11-10", "2026-05-12"]))
+                .set_body_json(listing(&["2025-11-10", latest()]))
                 .insert_header("etag", "W/\"list-1\""),
         )
         .expect(lists)
         .mount(server)
         .await;
     Mock::given(method("GET"))
-        .and(path(format!("{RAW_PATH}2026-05-12.yml")))
+        .and(path(format!("{RAW_PATH}{}.yml", latest())))
         .and(header_exists("user-agent"))
         .respond_with(
             ResponseTemplate::new(200)
@@ -110,7 +122,7 @@ pub async fn mount_github_counted(server: &MockServer, body: &str, lists: u64, f
 /// `server` answering as GitHub with the tiny spec (the list and the file
 /// expected `lists` and `files` times), and an empty cache folder.
 pub async fn serving_tiny(server: MockServer, lists: u64, files: u64) -> (MockServer, TempDir) {
-    mount_github_counted(&server, &tiny_spec("2026-05-12"), lists, files).await;
+    mount_github_counted(&server, &tiny_spec(latest()), lists, files).await;
     (server, tempfile::tempdir().unwrap())
 }
 

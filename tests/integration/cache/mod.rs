@@ -1,6 +1,7 @@
 //! The GitHub spec cache, with wiremock on 127.0.0.1 standing in for GitHub:
-//! fetch, reuse, ETag revalidation, stale fallback, offline, corrupt files
-//! (here), and the binary going through the cache ([`binary`]).
+//! fetch, reuse, ETag revalidation, stale fallback, the snapshot when GitHub
+//! refuses, corrupt files (here), the binary going through the cache
+//! ([`binary`]), and the binary with no network and no cache ([`offline`]).
 
 use std::time::{Duration, Instant};
 
@@ -13,13 +14,14 @@ use self::fake::*;
 mod binary;
 use crate::support as common;
 mod fake;
+mod offline;
 
 /// Loads the latest spec through a new store (a new process, as far as the
 /// cache can tell); checks it is the tiny spec and returns the warnings.
 async fn load_latest(config: SourceConfig) -> Result<Vec<String>, SourceError> {
     let mut store = SpecStore::new(config);
     let spec = store.load(None).await?;
-    assert_eq!(spec.version, "2026-05-12");
+    assert_eq!(spec.version, latest());
     assert_eq!(spec.operations.len(), 2);
     Ok(store.take_notices())
 }
@@ -35,16 +37,13 @@ async fn first_load_downloads_list_and_latest_file_then_reuses_them() {
     let (server, cache) = serving_tiny(MockServer::start().await, 1, 1).await;
 
     let mut store = SpecStore::new(config(&server.uri(), cache.path(), DAY));
-    assert_eq!(
-        store.versions().await.unwrap(),
-        ["2025-11-10", "2026-05-12"]
-    );
-    assert_eq!(store.load(None).await.unwrap().version, "2026-05-12");
+    assert_eq!(store.versions().await.unwrap(), ["2025-11-10", latest()]);
+    assert_eq!(store.load(None).await.unwrap().version, latest());
     assert!(store.take_notices().is_empty());
 
     // A warm start reads the stamp and the index, never the YAML: without
     // the YAML file it still loads, and asks GitHub nothing.
-    std::fs::remove_file(cache.path().join("github/2026-05-12.yml")).unwrap();
+    std::fs::remove_file(cache.path().join(format!("github/{}.yml", latest()))).unwrap();
     load_quietly(config(&server.uri(), cache.path(), DAY)).await;
     assert_eq!(request_count(&server).await, 2);
 }
@@ -56,7 +55,7 @@ async fn an_expired_copy_is_revalidated_with_its_etag() {
     // 304s only for the ETags given out, checked before the 200s.
     for (route, etag) in [
         (LIST_PATH.to_string(), "W/\"list-1\""),
-        (format!("{RAW_PATH}2026-05-12.yml"), "\"file-1\""),
+        (format!("{RAW_PATH}{}.yml", latest()), "\"file-1\""),
     ] {
         Mock::given(method("GET"))
             .and(path(route))
@@ -67,7 +66,7 @@ async fn an_expired_copy_is_revalidated_with_its_etag() {
             .mount(&server)
             .await;
     }
-    mount_github(&server, &tiny_spec("2026-05-12"), 1).await;
+    mount_github(&server, &tiny_spec(latest()), 1).await;
 
     let expired = config(&server.uri(), cache.path(), Duration::ZERO);
     load_quietly(expired.clone()).await;
@@ -114,7 +113,7 @@ async fn a_stale_copy_is_used_with_a_warning_when_github_fails() {
     let notices = load_latest(expired.clone()).await.unwrap();
     assert_eq!(notices.len(), 2, "{notices:?}");
     assert!(notices[0].contains("list of Clerk's spec versions"));
-    assert!(notices[1].contains("Clerk's spec 2026-05-12"));
+    assert!(notices[1].contains(&format!("Clerk's spec {}", latest())));
     assert!(
         notices
             .iter()
@@ -143,43 +142,82 @@ async fn a_stale_copy_is_used_with_a_warning_when_github_fails() {
     assert_eq!(notices.len(), 2, "{notices:?}");
 }
 
+/// With nothing cached and GitHub refusing in each of its ways, the latest
+/// version comes from the snapshot, and an older one is one sentence that
+/// says why, what is available offline and what to do.
 #[tokio::test]
-async fn nothing_cached_and_no_network_is_the_offline_error() {
-    let cache = tempfile::tempdir().unwrap();
-    let error = load_latest(config(&nowhere(), cache.path(), DAY))
-        .await
-        .unwrap_err();
-    assert!(matches!(error, SourceError::Offline { .. }), "{error:?}");
-    let message = error.to_string();
-    assert!(message.contains("--spec-dir"), "{message}");
-    assert!(!message.contains('\n'));
-}
-
-#[tokio::test]
-async fn refusals_with_nothing_cached_say_what_to_do() {
+async fn refusals_with_nothing_cached_fall_back_on_the_snapshot() {
     let server = MockServer::start().await;
-    let cache = tempfile::tempdir().unwrap();
     let answers = [
-        ResponseTemplate::new(429),
-        ResponseTemplate::new(404),
-        ResponseTemplate::new(200).set_body_string("<html>"),
+        (ResponseTemplate::new(429), "rate limit"),
+        (ResponseTemplate::new(404), "GitHub answered HTTP 404"),
+        (
+            ResponseTemplate::new(200).set_body_string("<html>"),
+            "not usable",
+        ),
     ];
-    let mut errors = Vec::new();
-    for answer in answers {
+    for (answer, why) in answers {
         server.reset().await;
         Mock::given(method("GET"))
             .respond_with(answer)
             .mount(&server)
             .await;
-        let loaded = load_latest(config(&server.uri(), cache.path(), DAY)).await;
-        errors.push(loaded.unwrap_err());
+        let cache = tempfile::tempdir().unwrap();
+        let mut store = SpecStore::new(config(&server.uri(), cache.path(), DAY));
+        let spec = store.load(None).await.unwrap();
+        assert_eq!(spec.version, latest());
+        let notices = store.take_notices();
+        assert_eq!(notices.len(), 1, "{notices:?}");
+        assert!(
+            notices[0].contains(why) && notices[0].contains("built into this program"),
+            "{notices:?}"
+        );
+
+        let error = store.load(Some("2025-11-10")).await.unwrap_err();
+        assert!(matches!(error, SourceError::NotOffline { .. }), "{error:?}");
+        let message = error.to_string();
+        assert!(message.contains(why), "{message}");
+        assert!(
+            message.contains(&format!("available offline: {} (built in)", latest())),
+            "{message}"
+        );
+        assert!(message.contains("--spec-dir") && !message.contains('\n'));
+        // The list failed: GitHub is not asked again by this store.
+        assert_eq!(request_count(&server).await, 1);
     }
-    assert!(matches!(errors[0], SourceError::RateLimited { .. }));
-    assert!(matches!(errors[1], SourceError::Http { status: 404, .. }));
-    assert!(matches!(errors[2], SourceError::BadDownload { .. }));
-    for error in errors {
-        assert!(error.to_string().contains("--spec-dir"), "{error}");
-    }
+}
+
+/// The list answered but the latest file does not come: the snapshot of
+/// that version; an older listed version that does not come either is the
+/// error naming what is available offline.
+#[tokio::test]
+async fn a_file_that_does_not_come_falls_back_on_the_snapshot() {
+    let server = MockServer::start().await;
+    let cache = tempfile::tempdir().unwrap();
+    Mock::given(method("GET"))
+        .and(path(LIST_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(listing(&["2025-11-10", latest()])))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let mut store = SpecStore::new(config(&server.uri(), cache.path(), DAY));
+    let spec = store.load(None).await.unwrap();
+    assert_eq!(spec.version, latest());
+    assert!(
+        spec.operations.len() > 100,
+        "the real spec, not the tiny one"
+    );
+    let notices = store.take_notices();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(notices[0].starts_with("GitHub answered HTTP 503: using Clerk's spec"));
+    let error = store.load(Some("2025-11-10")).await.unwrap_err();
+    assert!(
+        error.to_string().contains("HTTP 503") && error.to_string().contains("(built in)"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -191,7 +229,11 @@ async fn corrupt_cache_files_are_fetched_again() {
 
     // Garbled stamps: both are fetched again.
     std::fs::write(github.join("versions.json"), "{\"url\": ").unwrap();
-    std::fs::write(github.join("2026-05-12.json"), [0xff, 0x00, 0x13]).unwrap();
+    std::fs::write(
+        github.join(format!("{}.json", latest())),
+        [0xff, 0x00, 0x13],
+    )
+    .unwrap();
     load_quietly(fresh.clone()).await;
 
     // A garbled index alone is rebuilt from the YAML, without a request.
@@ -204,11 +246,20 @@ async fn corrupt_cache_files_are_fetched_again() {
     // A truncated YAML with no index: its hash no longer matches, so the
     // file (only) is fetched again.
     std::fs::remove_dir_all(cache.path().join("index")).unwrap();
-    std::fs::write(github.join("2026-05-12.yml"), "openapi: 3.0.3\npa").unwrap();
+    std::fs::write(
+        github.join(format!("{}.yml", latest())),
+        "openapi: 3.0.3\npa",
+    )
+    .unwrap();
     load_quietly(fresh.clone()).await;
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 5);
-    assert!(requests[4].url.path().ends_with("2026-05-12.yml"));
+    assert!(
+        requests[4]
+            .url
+            .path()
+            .ends_with(&format!("{}.yml", latest()))
+    );
 }
 
 /// Informal: how long a cold load (download + digest) and a warm load
