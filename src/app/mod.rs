@@ -103,9 +103,9 @@ impl App {
         match result {
             Ok((view, status)) => {
                 printer.show(console, &view);
-                if !view.picks.is_empty() {
-                    self.picks = view.picks;
-                }
+                // Row numbers open rows of the latest output's table; an
+                // output without one leaves no rows to open.
+                self.picks = view.picks;
                 status
             }
             Err(e) => {

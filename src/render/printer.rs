@@ -53,12 +53,15 @@ impl Printer {
 
     /// A request's final result: what the earlier steps did, the body, and
     /// whether more pages exist.
+    /// `picks` are the commands a list's rows open in the REPL: when there
+    /// are any, the table is numbered.
     pub fn result(
         self,
         console: &mut dyn Console,
         done: &[String],
         body: &Value,
         more: Option<String>,
+        picks: Vec<String>,
     ) -> View {
         if self.json() {
             if !done.is_empty() {
@@ -78,7 +81,8 @@ impl Printer {
             out.push_str(&style.dim(line));
             out.push('\n');
         }
-        out.push_str(&success(body, style));
+        let numbered = !picks.is_empty();
+        out.push_str(&success(body, style, numbered));
         if let Some(m) = more {
             if !out.ends_with('\n') {
                 out.push('\n');
@@ -88,7 +92,7 @@ impl Printer {
         View {
             text: out.trim_end().to_string(),
             json: body.clone(),
-            picks: Vec::new(),
+            picks,
         }
     }
 

@@ -26,13 +26,13 @@ pub fn list_items(body: &Value) -> Option<(&[Value], Option<u64>)> {
     }
 }
 
-/// A successful response body.
-pub fn success(body: &Value, style: Style) -> String {
+/// A successful response body; `numbered` numbers a list's rows.
+pub fn success(body: &Value, style: Style, numbered: bool) -> String {
     if body.is_null() {
         return "Done (no content).".into();
     }
     if let Some((items, total)) = list_items(body) {
-        let mut out = table(items, style);
+        let mut out = numbered_table(items, style, numbered);
         out.push_str(&count_line(items, total));
         return out;
     }

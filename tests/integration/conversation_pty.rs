@@ -108,7 +108,8 @@ async fn server() -> MockServer {
     for (verb, at, body) in [
         ("GET", "/users/user_2abc", user.clone()),
         ("POST", "/users/user_2abc/ban", user.clone()),
-        ("POST", "/users", user),
+        ("POST", "/users", user.clone()),
+        ("GET", "/users", json!([user])),
         (
             "DELETE",
             "/users/user_2abc",
@@ -316,4 +317,20 @@ fn a_pasted_multi_line_body_is_one_command() {
     assert_eq!(body, json!({"first_name": "Ann"}));
     r.p.send(format!("quit{ENTER}")).expect("typed");
     r.p.expect(Eof).expect("`quit` leaves");
+}
+
+/// After a result table, a row's number opens that row, not a row of an
+/// earlier table (`tags`).
+#[test]
+fn row_numbers_open_rows_of_the_latest_result_table() {
+    let w = World::new();
+    let Some((mut r, _cwd)) = repl(&w.server.uri(), &w.data(), None) else {
+        return;
+    };
+    r.say("tags", "tags in spec");
+    r.say("GET /users", "1 user");
+    r.say("1", "User user_2abc");
+    let got = sent(&w.rt, &w.server);
+    assert_eq!(got, ["GET /users", "GET /users/user_2abc"], "{}", r.seen);
+    r.exit(0);
 }

@@ -44,7 +44,12 @@ impl Runner<'_> {
             }
             if last {
                 let more = more_line(self.spec, &resolved, &body);
-                let view = self.printer.result(self.console, &done, &body, more);
+                let picks = if self.repl {
+                    item_commands(self.spec, &resolved, &body)
+                } else {
+                    Vec::new()
+                };
+                let view = self.printer.result(self.console, &done, &body, more, picks);
                 return Ok((view, Status::Ok));
             }
             done.push(format!("{}. {}: {}", i + 1, describe(step), outcome(&body)));
@@ -120,6 +125,34 @@ fn outcome(body: &Value) -> String {
         None if body.get("id").is_some() => brief(body),
         None => "done".into(),
     }
+}
+
+/// The command each row of a list opens in the REPL: the operation that
+/// reads one item of the list (`GET /users` → `GET /users/{user_id}`), with
+/// each item's ID. None when the spec has no such operation.
+fn item_commands(spec: &Spec, step: &Step, body: &Value) -> Vec<String> {
+    let Some((items, _)) = list_items(body) else {
+        return Vec::new();
+    };
+    let list_path = step.concrete_path();
+    // One more segment, a parameter: `/users` → `/users/{user_id}`.
+    let reads_one = spec.operations.iter().any(|op| {
+        op.method == crate::spec::Method::Get
+            && op
+                .path
+                .strip_prefix(&format!("{}/{{", step.path))
+                .is_some_and(|rest| !rest.contains('/'))
+    });
+    if !reads_one {
+        return Vec::new();
+    }
+    items
+        .iter()
+        .map(|item| match item.get("id").and_then(Value::as_str) {
+            Some(id) => format!("GET {list_path}/{}", crate::plan::encode_segment(id)),
+            None => String::new(),
+        })
+        .collect()
 }
 
 /// "More results may exist" for a full page of a paginated list.

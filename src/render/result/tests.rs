@@ -17,7 +17,7 @@ fn user(id: &str, email: &str, username: &str) -> Value {
 
 #[test]
 fn users_show_primary_email_dates_and_metadata() {
-    let out = success(&user("user_1", "jane@acme.io", "jane"), Style::PLAIN);
+    let out = success(&user("user_1", "jane@acme.io", "jane"), Style::PLAIN, false);
     assert!(out.starts_with("User user_1\n"), "{out}");
     assert!(out.contains("jane@acme.io") && !out.contains("old@x.io"));
     assert!(out.contains("2025-01-01 00:00 UTC ("), "{out}");
@@ -35,14 +35,14 @@ fn lists_are_tables_with_counts() {
         user("user_1", "a@x.io", "a"),
         user("user_22", "bb@x.io", "bb")
     ]);
-    let out = success(&body, Style::PLAIN);
+    let out = success(&body, Style::PLAIN, false);
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines[0].starts_with("  id       email"), "{out}");
     assert!(lines[1].contains("user_1   a@x.io"), "{out}");
     assert_eq!(lines.last(), Some(&"2 users"));
     let orgs = json!({"data": [{"object": "organization", "id": "org_1", "name": "Acme",
         "slug": "acme", "members_count": 3}], "total_count": 9});
-    let out = success(&orgs, Style::PLAIN);
+    let out = success(&orgs, Style::PLAIN, false);
     assert!(out.contains("org_1  Acme  acme  3"), "{out}");
     assert!(out.ends_with("1 organization of 9\n"), "{out}");
 }
@@ -51,18 +51,18 @@ fn lists_are_tables_with_counts() {
 fn invitations_deleted_and_other_objects() {
     let inv = json!({"object": "organization_invitation", "id": "orginv_1",
         "email_address": "b@x.io", "role": "org:admin", "status": "pending"});
-    let out = success(&inv, Style::PLAIN);
+    let out = success(&inv, Style::PLAIN, false);
     assert!(out.contains("Organization invitation orginv_1") && out.contains("org:admin"));
     let del = json!({"object": "user", "id": "user_1", "deleted": true});
-    assert_eq!(success(&del, Style::PLAIN), "Deleted user_1");
+    assert_eq!(success(&del, Style::PLAIN, false), "Deleted user_1");
     let other = json!({"object": "jwks", "keys": []});
     assert_eq!(
-        success(&other, Style::PLAIN),
+        success(&other, Style::PLAIN, false),
         "{\n  \"object\": \"jwks\",\n  \"keys\": []\n}"
     );
     let generic =
         json!([{"object": "allowlist_identifier", "id": "alid_1", "identifier": "a@b.io"}]);
-    assert!(success(&generic, Style::PLAIN).contains("alid_1  a@b.io"));
+    assert!(success(&generic, Style::PLAIN, false).contains("alid_1  a@b.io"));
 }
 
 #[test]
@@ -118,5 +118,5 @@ fn html_error_pages_are_one_line() {
 #[test]
 fn counts_read_as_words() {
     let body = json!([{"object": "organization_membership", "id": "orgmem_1"}]);
-    assert!(success(&body, Style::PLAIN).ends_with("1 organization membership\n"));
+    assert!(success(&body, Style::PLAIN, false).ends_with("1 organization membership\n"));
 }
