@@ -27,6 +27,11 @@ pub trait Console {
     /// input / Ctrl-C.
     fn ask(&mut self, prompt: &str) -> Option<String>;
 
+    /// Asks for a secret (a password): what is typed is not shown.
+    fn ask_secret(&mut self, prompt: &str) -> Option<String> {
+        self.ask(prompt)
+    }
+
     /// `error: ...` on stderr: the one place an error line is formatted.
     fn error(&mut self, message: &str) {
         let label = self.err_style().red("error:");
@@ -183,13 +188,50 @@ impl Console for StdConsole {
         if !lead.is_empty() {
             self.note(lead);
         }
-        match ask_line(last) {
+        match ask_line(last, false) {
             Ok(answer) => answer,
             // No line editor (an odd terminal): a plain read still works.
             Err(_) => read_plain(last),
         }
     }
+
+    fn ask_secret(&mut self, prompt: &str) -> Option<String> {
+        if !self.interactive {
+            return None;
+        }
+        let prompt = self.redactor.redact(prompt);
+        // Without a line editor a secret is not asked for: a plain read
+        // would echo it.
+        ask_line(&prompt, true).ok().flatten()
+    }
 }
+
+/// Shows every typed character as `*`.
+struct Masked;
+
+impl rustyline::highlight::Highlighter for Masked {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> std::borrow::Cow<'l, str> {
+        std::borrow::Cow::Owned("*".repeat(line.chars().count()))
+    }
+
+    fn highlight_char(
+        &self,
+        _line: &str,
+        _pos: usize,
+        _kind: rustyline::highlight::CmdKind,
+    ) -> bool {
+        true
+    }
+}
+
+impl rustyline::completion::Completer for Masked {
+    type Candidate = String;
+}
+impl rustyline::hint::Hinter for Masked {
+    type Hint = String;
+}
+impl rustyline::validate::Validator for Masked {}
+impl rustyline::Helper for Masked {}
 
 #[derive(Clone, Copy)]
 enum TerminalOf {
@@ -213,13 +255,18 @@ impl TerminalOf {
 /// cooked mode would let Ctrl-C raise SIGINT instead, which ends the whole
 /// REPL (or, once the REPL catches it to cancel commands, is ignored until
 /// Enter). `/dev/tty` keeps the question off a redirected stdout.
-fn ask_line(prompt: &str) -> rustyline::Result<Option<String>> {
+fn ask_line(prompt: &str, masked: bool) -> rustyline::Result<Option<String>> {
     use rustyline::error::ReadlineError;
     let config = rustyline::Config::builder()
         .behavior(rustyline::Behavior::PreferTerm)
         .auto_add_history(false)
+        .color_mode(rustyline::ColorMode::Forced)
         .build();
-    let mut editor = rustyline::DefaultEditor::with_config(config)?;
+    let mut editor: rustyline::Editor<Masked, rustyline::history::DefaultHistory> =
+        rustyline::Editor::with_config(config)?;
+    if masked {
+        editor.set_helper(Some(Masked));
+    }
     match editor.readline(prompt) {
         Ok(line) => Ok(Some(line)),
         Err(ReadlineError::Interrupted | ReadlineError::Eof) => Ok(None),

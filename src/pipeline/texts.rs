@@ -138,6 +138,8 @@ mod tests {
         ("metadata.replace.planned", &["label", "fields", "step"]),
         ("metadata.merge", &["label", "fields"]),
         ("production.write", &[]),
+        ("auth.machine.when", &[]),
+        ("auth.machine", &["label"]),
         ("key.missing", &[]),
         ("key.publishable", &["source"]),
         ("key.api_key", &["source"]),

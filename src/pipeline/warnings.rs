@@ -21,10 +21,18 @@ pub fn for_plan(spec: &Spec, plan: &Plan) -> Vec<Warning> {
             out.push(w);
         }
     };
+    let machine = text("auth.machine.when", &[]).to_lowercase();
     for step in &plan.steps {
         let op = operation(spec, step);
         if step.method == Method::Delete {
             push(Warning::danger(delete(step, op)));
+        }
+        // The spec says so in words only; the phrase is data.
+        if op.is_some_and(|o| o.description.to_lowercase().contains(machine.trim())) {
+            push(Warning::danger(text(
+                "auth.machine",
+                &[("label", &step.label())],
+            )));
         }
         let fields = metadata_fields(step);
         if step.method.is_write() && !fields.is_empty() {

@@ -108,7 +108,112 @@ pub fn check(spec: &Spec, schema: SchemaId, name: &str, value: &Value) -> Result
             check(spec, item, name, v)?;
         }
     }
+    if let Value::Object(map) = value {
+        let props = spec.properties(schema);
+        for (key, v) in map {
+            if let Some(p) = props.iter().find(|p| p.name == key) {
+                check(spec, p.schema, &format!("{name}.{key}"), v)?;
+            }
+        }
+    }
+    constraints(spec, schema, name, value)
+}
+
+/// The spec's formats (email, date-time, URL) and bounds (minimum and
+/// maximum, lengths, item counts), checked before anything is sent so a
+/// typo is caught here rather than as Clerk's 422.
+fn constraints(spec: &Spec, schema: SchemaId, name: &str, value: &Value) -> Result<(), String> {
+    let s = spec.schema(schema);
+    let c = &s.constraints;
+    match value {
+        Value::String(text) => {
+            let len = text.chars().count() as u64;
+            if let Some(min) = c.min_length.filter(|m| len < *m) {
+                return Err(format!("{name} takes at least {min} characters"));
+            }
+            if let Some(max) = c.max_length.filter(|m| len > *m) {
+                return Err(format!("{name} takes at most {max} characters"));
+            }
+            let ok = match s.format.as_deref() {
+                Some("email") => looks_like_email(text),
+                Some("date-time") => text.parse::<jiff::Timestamp>().is_ok(),
+                Some("date") => text.parse::<jiff::civil::Date>().is_ok(),
+                Some("uri" | "url") => reqwest::Url::parse(text).is_ok(),
+                _ => true,
+            };
+            if !ok {
+                let example = match s.format.as_deref() {
+                    Some("email") => "name@example.com",
+                    Some("date-time") => "2026-01-31T12:00:00Z",
+                    Some("date") => "2026-01-31",
+                    _ => "https://example.com/path",
+                };
+                return Err(format!(
+                    "{name} takes {} like {example}; `{text}` is not one",
+                    match s.format.as_deref() {
+                        Some("email") => "an email address",
+                        Some("date-time") => "a date and time (RFC 3339)",
+                        Some("date") => "a date",
+                        _ => "a URL",
+                    }
+                ));
+            }
+        }
+        Value::Number(n) => {
+            let x = n.as_f64().unwrap_or(0.0);
+            let range = |min: Option<f64>, max: Option<f64>| match (min, max) {
+                (Some(a), Some(b)) => format!("from {a} to {b}"),
+                (Some(a), None) => format!("of at least {a}"),
+                (None, Some(b)) => format!("of at most {b}"),
+                (None, None) => String::new(),
+            };
+            let below = c.minimum.is_some_and(|m| x < m);
+            let above = c.maximum.is_some_and(|m| x > m);
+            if below || above {
+                return Err(format!(
+                    "{name} takes a number {}, not {n}",
+                    range(c.minimum, c.maximum)
+                ));
+            }
+        }
+        Value::Array(items) => {
+            let len = items.len() as u64;
+            if let Some(min) = c.min_items.filter(|m| len < *m) {
+                return Err(format!("{name} takes at least {min} items"));
+            }
+            if let Some(max) = c.max_items.filter(|m| len > *m) {
+                return Err(format!("{name} takes at most {max} items"));
+            }
+        }
+        _ => {}
+    }
     Ok(())
+}
+
+/// `local@domain.tld`, as far as a typo check needs.
+fn looks_like_email(text: &str) -> bool {
+    match text.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.starts_with('.')
+                && domain.contains('.')
+                && !text.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// The allowed values of a field, as typed (`saml_okta`, `true`), for a
+/// prompt or a message.
+pub fn choices(spec: &Spec, schema: SchemaId) -> Vec<String> {
+    spec.schema(schema)
+        .enum_values
+        .iter()
+        .map(|v| match serde_json::from_str::<Value>(v) {
+            Ok(Value::String(s)) => s,
+            _ => v.clone(),
+        })
+        .collect()
 }
 
 fn wrong_type(spec: &Spec, schema: SchemaId, name: &str, text: &str) -> String {

@@ -139,3 +139,71 @@ async fn missing_values_are_asked_for_with_their_type() {
     let body: serde_json::Value = received(&s).await[1].body_json().unwrap();
     assert_eq!(body, json!({"max_allowed_memberships": 2, "name": "Acme"}));
 }
+
+#[tokio::test]
+async fn prompts_list_choices_check_formats_and_hide_secrets() {
+    let s = server().await;
+    // A password is typed without being shown, and sent as typed.
+    let a = args(
+        &["POST", "/users/user_9/verify_password", "--yes"],
+        &s.uri(),
+    );
+    let script = vec![("password (string): ", "hunter2sec")];
+    let Some((code, seen)) = converse(a, script).await else {
+        return;
+    };
+    assert_eq!(code, 0, "{seen}");
+    assert!(!seen.contains("hunter2sec"), "{seen}");
+    let body: serde_json::Value = received(&s).await[0].body_json().unwrap();
+    assert_eq!(body, json!({"password": "hunter2sec"}));
+    // An enum lists its values; a value not among them is said and asked
+    // again.
+    let a = args(
+        &[
+            "POST",
+            "/saml_connections",
+            "name=Okta",
+            "domain=acme.io",
+            "--yes",
+        ],
+        &s.uri(),
+    );
+    let prompt = "provider (one of saml_custom, saml_okta, saml_google, saml_microsoft): ";
+    let script = vec![(prompt, "okta"), (prompt, "saml_okta")];
+    let Some((code, seen)) = converse(a, script).await else {
+        return;
+    };
+    assert_eq!(code, 0, "{seen}");
+    assert!(seen.contains("provider takes one of"), "{seen}");
+    let body: serde_json::Value = received(&s).await[1].body_json().unwrap();
+    assert_eq!(body["provider"], "saml_okta");
+}
+
+#[tokio::test]
+async fn formats_and_bounds_are_checked_before_sending() {
+    let s = server().await;
+    for (args, says) in [
+        (
+            vec!["GET", "/users", "limit==1000"],
+            "limit takes a number from 1 to 500",
+        ),
+        (
+            vec![
+                "POST",
+                "/waitlist_entries/bulk",
+                "-d",
+                r#"[{"email_address": "nope"}]"#,
+            ],
+            "an email address like name@example.com",
+        ),
+    ] {
+        let Some(cli) = Cli::new() else { return };
+        let mut argv = args.clone();
+        let uri = s.uri();
+        argv.extend(["--yes", "--admin", "--base-url", &uri]);
+        let run = cli.run(&argv).await;
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(run.stderr.contains(says), "{}", run.stderr);
+    }
+    assert!(received(&s).await.is_empty());
+}

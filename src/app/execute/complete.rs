@@ -3,19 +3,27 @@
 //! what is missing (exit 2).
 
 use crate::app::AppError;
+use crate::client::bapi::DEFAULT_BASE_URL;
 use crate::console::Console;
+use crate::pipeline::texts::text;
 use crate::plan::Plan;
 use crate::plan::missing::{self, Missing};
+use crate::plan::values;
 use crate::render::table::one_line;
 use crate::spec::Spec;
 
-/// Fills every missing value, or says what is missing.
+/// Fills every missing value, or says what is missing. A file to upload
+/// (a `multipart/form-data` body) cannot be given here: that is said, with
+/// the curl command that does it, before anything is asked or sent.
 pub fn complete(
     spec: &Spec,
     plan: &mut Plan,
     found: Vec<Missing>,
     console: &mut dyn Console,
 ) -> Result<(), AppError> {
+    if let Some(upload) = uploads(spec, plan) {
+        return Err(AppError::Usage(upload));
+    }
     if found.is_empty() {
         return Ok(());
     }
@@ -50,8 +58,21 @@ fn ask_one(
     m: &Missing,
     console: &mut dyn Console,
 ) -> Result<serde_json::Value, AppError> {
+    let choices = values::choices(spec, m.schema);
+    let what = if choices.is_empty() {
+        m.type_name.clone()
+    } else {
+        format!("one of {}", choices.join(", "))
+    };
+    // A password or a secret is not shown as it is typed.
+    let secret = spec.schema(m.schema).write_only || is_secret_name(&m.name);
     for _ in 0..3 {
-        let answer = console.ask(&format!("{} ({}): ", m.name, m.type_name));
+        let prompt = format!("{} ({what}): ", m.name);
+        let answer = if secret {
+            console.ask_secret(&prompt)
+        } else {
+            console.ask(&prompt)
+        };
         let Some(answer) = answer.filter(|a| !a.trim().is_empty()) else {
             break;
         };
@@ -64,6 +85,43 @@ fn ask_one(
         "cancelled: {} is required; nothing was sent",
         m.name
     )))
+}
+
+/// The sentence for the first step whose body is a file upload.
+fn uploads(spec: &Spec, plan: &Plan) -> Option<String> {
+    plan.steps.iter().find_map(|step| {
+        let op = missing::operation(spec, step)?;
+        let body = op.request_body.as_ref()?;
+        if !body.content_type.starts_with("multipart/") {
+            return None;
+        }
+        let mut form = Vec::new();
+        for p in body.schema.map(|id| spec.properties(id)).unwrap_or_default() {
+            let binary = spec.schema(p.schema).format.as_deref() == Some("binary");
+            if binary {
+                form.push(format!("-F '{}=@PATH'", p.name));
+            } else if p.required {
+                form.push(format!("-F '{}=VALUE'", p.name));
+            }
+        }
+        Some(format!(
+            "{} uploads a file ({}), which clerk-backend-api does not send; nothing was sent. \
+             Upload it with curl: curl -X {} '{DEFAULT_BASE_URL}{}' -H \"Authorization: Bearer $CLERK_SECRET_KEY\" {}",
+            op.label(),
+            body.content_type,
+            step.method,
+            step.concrete_path(),
+            form.join(" ")
+        ))
+    })
+}
+
+/// A field named like a secret (`password`, `client_secret`...): the words
+/// the history keeps out.
+fn is_secret_name(name: &str) -> bool {
+    let words = text("history.fields", &[]);
+    let name = name.to_ascii_lowercase();
+    words.split_whitespace().any(|w| name.contains(w))
 }
 
 fn describe(m: &Missing) -> String {
