@@ -278,6 +278,7 @@ impl Session<'_> {
             )),
             Err(_) => self.console.note(&name),
         }
+        self.console.note(&self.target_line());
         for notice in self.app.store.take_notices() {
             self.warn(&notice);
         }
@@ -290,6 +291,37 @@ impl Session<'_> {
         let tip = "Type /help for help, `tags` to browse, Tab to complete; /exit or Ctrl-D leaves.";
         self.console.note(&style.dim(tip));
         vocabulary
+    }
+
+    /// Which instance and server the session's requests go to, so nobody
+    /// confuses production with development: `development instance
+    /// (sk_test_, key from .env.local) · https://api.clerk.com/v1`.
+    fn target_line(&self) -> String {
+        let style = self.console.err_style();
+        let base = self
+            .defaults
+            .base_url
+            .clone()
+            .unwrap_or_else(|| crate::client::bapi::DEFAULT_BASE_URL.to_string());
+        let who = match crate::pipeline::key::discover(&self.app.env) {
+            Ok(k) => {
+                let label = format!(
+                    "{} instance ({}, key from {})",
+                    k.instance.as_str(),
+                    match k.instance {
+                        crate::pipeline::Instance::Development => "sk_test_",
+                        crate::pipeline::Instance::Production => "sk_live_",
+                    },
+                    k.source
+                );
+                match k.instance {
+                    crate::pipeline::Instance::Production => style.red(&label),
+                    crate::pipeline::Instance::Development => style.green(&label),
+                }
+            }
+            Err(_) => style.yellow("no usable secret key yet (requests will say why)"),
+        };
+        format!("{who} · {base}")
     }
 
     /// Refuses a line over [`command::MAX_COMMAND`], with a message.

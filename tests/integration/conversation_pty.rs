@@ -327,6 +327,12 @@ fn row_numbers_open_rows_of_the_latest_result_table() {
     let Some((mut r, _cwd)) = repl(&w.server.uri(), &w.data(), None) else {
         return;
     };
+    // The banner says where requests go.
+    let target = format!(
+        "development instance (sk_test_, key from CLERK_SECRET_KEY) · {}",
+        w.server.uri()
+    );
+    assert!(r.seen.contains(&target), "{}", r.seen);
     r.say("tags", "tags in spec");
     r.say("GET /users", "1 user");
     r.say("1", "User user_2abc");

@@ -74,6 +74,8 @@ fn a_session_on_a_terminal() {
     let mut p = spawn(&specs, home.path(), false);
     p.expect("Clerk Backend API spec 2026-05-12")
         .expect("banner");
+    p.expect("no usable secret key yet (requests will say why) · https://api.clerk.com/v1")
+        .expect("the banner says where requests go");
     p.expect("Type /help").expect("the banner's hint");
     p.expect(PROMPT).expect("prompt");
 
