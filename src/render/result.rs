@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::Style;
 use super::json::pretty;
-use super::summary;
+use super::summary::{self, full_name};
 use super::table::truncate;
 
 /// The items of a list response: a JSON array, or `{"data": [...],
@@ -70,14 +70,6 @@ pub fn primary_email(user: &Value) -> String {
         .unwrap_or_default()
 }
 
-fn full_name(v: &Value) -> String {
-    [s(v, "first_name"), s(v, "last_name")]
-        .iter()
-        .filter(|p| !p.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 /// A Clerk timestamp (Unix milliseconds) as a date; `long` adds the time
 /// and how long ago.

@@ -102,7 +102,8 @@ fn text<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
-fn full_name(v: &Value) -> String {
+/// `first_name last_name`, whichever are set.
+pub fn full_name(v: &Value) -> String {
     [text(v, "first_name"), text(v, "last_name")]
         .iter()
         .filter(|p| !p.is_empty())
