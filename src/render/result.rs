@@ -70,7 +70,6 @@ pub fn primary_email(user: &Value) -> String {
         .unwrap_or_default()
 }
 
-
 /// A Clerk timestamp (Unix milliseconds) as a date; `long` adds the time
 /// and how long ago.
 pub fn when(v: Option<&Value>, long: bool) -> String {
