@@ -162,9 +162,11 @@ impl Doc {
             run.clear();
             owner.clear();
         };
+        // A phrasal verb may take its object in the middle ("let user_2 back
+        // in", "log them out"): phrases match across values, which are not
+        // words of the request.
         for (i, t) in tokens.iter().enumerate() {
             if hard[i] {
-                flush(&mut run, &mut owner, &mut terms);
                 continue;
             }
             for w in token_words(&t.lower) {
