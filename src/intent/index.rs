@@ -64,6 +64,8 @@ pub struct Index {
     pub ops: Vec<OpIndex>,
     /// By term number: whether some operation's path uses the term.
     path_terms: Vec<bool>,
+    /// By term number: whether it is some operation's own action (`ban`).
+    actions: Vec<bool>,
 }
 
 impl Index {
@@ -106,11 +108,20 @@ impl Index {
                 path_terms[*t as usize] = true;
             }
         }
+        let mut actions = vec![false; terms.names.len()];
+        for a in ops.iter().filter_map(|op| op.action) {
+            actions[a as usize] = true;
+        }
         Index {
             terms,
             ops,
             path_terms,
+            actions,
         }
+    }
+
+    pub fn is_action(&self, term: u32) -> bool {
+        self.actions.get(term as usize).copied().unwrap_or(false)
     }
 
     pub fn is_path_term(&self, term: u32) -> bool {

@@ -38,6 +38,9 @@ pub struct Lexicon {
     /// Terms a typo tied between two words resolves to (verbs: "lst" is
     /// "list" rather than "last").
     preferred: HashSet<String>,
+    /// Terms a typo reaches only by one edit of a word of five letters or
+    /// more: the destructive actions, where a wrong guess costs most.
+    guarded: HashSet<String>,
 }
 
 impl Lexicon {
@@ -70,6 +73,11 @@ impl Lexicon {
     /// Terms that win a tie between typo corrections.
     pub fn prefer(&mut self, terms: impl IntoIterator<Item = String>) {
         self.preferred.extend(terms);
+    }
+
+    /// Terms short words are never corrected to.
+    pub fn guard(&mut self, terms: impl IntoIterator<Item = String>) {
+        self.guarded.extend(terms);
     }
 
     /// Adds a core word (grammar, paths, operation names).
@@ -135,7 +143,23 @@ impl Lexicon {
                 }
             }
         }
-        let (_, first) = best?;
+        let ((distance, _), first) = best?;
+        // A destructive action is reached only by a small slip of a long
+        // enough word ("delet", "revok"), never from another English word
+        // ("bot", "wire", "detected").
+        let guarded = |w: &str| self.canonical(w).iter().any(|t| self.guarded.contains(t));
+        // A short word may still swap two letters ("bna").
+        let swapped = |w: &str| {
+            let (mut a, mut b): (Vec<char>, Vec<char>) =
+                (word.chars().collect(), w.chars().collect());
+            a.sort_unstable();
+            b.sort_unstable();
+            a == b
+        };
+        let slip = |w: &str| distance == 1 && (n > 4 || swapped(w));
+        if !slip(first) && (guarded(first) || tied.iter().any(|w| guarded(w))) {
+            return None;
+        }
         if tied.is_empty() {
             return Some(first.to_string());
         }

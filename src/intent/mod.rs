@@ -22,9 +22,11 @@ mod index;
 mod knowledge;
 mod lexicon;
 mod metadata;
+mod negation;
 mod phrases;
 mod route;
 mod rules;
+mod safety;
 mod score;
 mod time;
 mod tokens;
@@ -82,7 +84,7 @@ impl Router {
     pub fn new(spec: &Spec) -> Result<Router, GrammarError> {
         let grammar = Grammar::load()?;
         let mut lex = Lexicon::new(&grammar);
-        let words = Words::new(&grammar.words);
+        let words = Words::new(&grammar);
         let meta = MetaWords::new(&grammar.metadata);
         let mut known: Vec<String> = words.vocabulary();
         known.extend(time::TimeWords::new(&grammar.time).vocabulary());
@@ -104,6 +106,13 @@ impl Router {
             lex.know_core(w);
         }
         lex.prefer(words.verbs.iter().flat_map(|(_, v)| v.iter().cloned()));
+        let destructive: Vec<String> = grammar
+            .actions
+            .destructive
+            .iter()
+            .flat_map(|d| lex.text_terms(d))
+            .collect();
+        lex.guard(destructive);
         let vocab = vocab::build(spec, &lex, &words);
         for v in &vocab {
             for t in v.segments.iter().flatten() {

@@ -71,6 +71,20 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Routing {
             .collect();
         return out;
     };
+    // Destroying something the request does not name (a path parameter
+    // still missing, or guessed from a free word) is no pick either.
+    let unnamed_target = r.vocab[best.op].destructive
+        && (!best.filled.guessed.is_empty()
+            || best.filled.missing.iter().any(|m| {
+                // "ban them" names its target, even with nothing to refer to.
+                !best.filled.referred.contains(m)
+                    && r.vocab[best.op]
+                        .field(m)
+                        .is_some_and(|f| f.place == super::vocab::Place::Path)
+            }));
+    if best.unasked_destruction || unnamed_target {
+        return offer(r, out, &ranked);
+    }
     let v = &r.vocab[best.op];
     let by_rule = hit
         .as_ref()
@@ -131,6 +145,28 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Routing {
         );
     }
     finish(out, plan, &doc)
+}
+
+/// The best candidate destroys something the request does not say to
+/// destroy: no pick, the candidates instead (numbered in the REPL, listed
+/// by a one-shot command).
+fn offer(r: &Router, mut out: Routing, ranked: &[Candidate]) -> Routing {
+    let near: Vec<&Candidate> = ranked
+        .iter()
+        .filter(|c| c.score >= NOTHING.min(ranked[0].score))
+        .take(4)
+        .collect();
+    out.why.push(format!(
+        "{} would destroy or cut off something, and the request does not say to: candidates offered, none picked.",
+        r.vocab[ranked[0].op].label
+    ));
+    for c in &near {
+        out.why.push(format!("Candidate: {}", explain(r, c)));
+    }
+    out.ties = near.iter().map(|c| generic(r, c)).collect();
+    out.suggestions = near.iter().map(|c| r.vocab[c.op].label.clone()).collect();
+    out.confident = false;
+    out
 }
 
 /// Keeps the plan unless the request is a question best answered in words.

@@ -58,6 +58,13 @@ pub struct OpVocab {
     /// update/delete (`ban`, `revoke`, `replace`, `bulk`...): a request
     /// that does not say it rarely means this operation.
     pub action: Option<String>,
+    /// It destroys or cuts off something: a DELETE, or an action or last
+    /// path segment of `destructive` in actions.txt.
+    pub destructive: bool,
+    /// Words that, typed, say this destructive action: the raw verb of its
+    /// name (`disable` of disableMfa) and of its last segment (`ban`,
+    /// `set_compromised`), and their terms when those are not plain verbs.
+    pub evidence: Vec<String>,
 }
 
 impl OpVocab {
@@ -182,6 +189,7 @@ fn op_vocab(spec: &Spec, lex: &Lexicon, words: &Words, op: &Operation) -> OpVoca
             add(lex.text_terms(name), FIELD);
         }
     }
+    let (destructive, evidence) = destruction(lex, words, op, raw.last(), action.as_deref());
     let mut names = vec![op.operation_id.to_lowercase()];
     if let (Some(g), Some(n)) = (&op.group, &op.name_override) {
         names.push(format!("{g}.{n}").to_lowercase());
@@ -200,7 +208,60 @@ fn op_vocab(spec: &Spec, lex: &Lexicon, words: &Words, op: &Operation) -> OpVoca
         fields,
         names,
         action,
+        destructive,
+        evidence,
     }
+}
+
+/// Whether an operation destroys, and the words that say so.
+fn destruction(
+    lex: &Lexicon,
+    words: &Words,
+    op: &Operation,
+    last: Option<&&str>,
+    action: Option<&str>,
+) -> (bool, Vec<String>) {
+    let list = &words.destructive;
+    let listed = |w: &str| {
+        list.iter().any(|d| {
+            w == d
+                || w.strip_prefix(d.as_str())
+                    .is_some_and(|r| r.starts_with('_'))
+        })
+    };
+    let verb_source = op.name_override.as_deref().unwrap_or(&op.operation_id);
+    let name_verb = camel_words(verb_source)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let segment = last
+        .filter(|s| !s.starts_with('{'))
+        .map(|s| s.to_lowercase());
+    let mut evidence: Vec<String> = Vec::new();
+    for raw in [Some(name_verb), segment].into_iter().flatten() {
+        if !listed(&raw) {
+            continue;
+        }
+        evidence.push(raw.clone());
+        for part in raw.split('_') {
+            evidence.push(part.to_string());
+        }
+        let plain = words.verbs("plain");
+        evidence.extend(
+            lex.text_terms(&raw)
+                .into_iter()
+                .filter(|t| !plain.contains(t) || words.verbs("delete").contains(t)),
+        );
+    }
+    let destructive = op.method == Method::Delete || !evidence.is_empty();
+    // A destructive operation's own action says it ("cancel" a
+    // subscription item is its DELETE).
+    if destructive {
+        evidence.extend(action.map(str::to_string));
+    }
+    evidence.sort();
+    evidence.dedup();
+    (destructive, evidence)
 }
 
 /// The top-level properties of what an operation returns on success (of

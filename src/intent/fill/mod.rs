@@ -8,6 +8,8 @@
 mod fields;
 mod path;
 
+pub use path::abbreviation_fit;
+
 use serde_json::{Map, Value};
 
 use super::Router;
@@ -39,6 +41,9 @@ pub struct Filled {
     pub used: Vec<bool>,
     /// Free words taken as values (a template's slug).
     pub used_tokens: Vec<usize>,
+    /// Path parameters filled from a free word: a guess, never the target
+    /// of a destructive operation.
+    pub guessed: Vec<String>,
     pub lookup: Option<Lookup>,
     pub meta: Option<MetaWrite>,
     /// Fields named in words ("last name to ...").
