@@ -13,6 +13,7 @@
 //! memory come in through [`Context`].
 
 mod check;
+mod describe;
 mod doc;
 mod entities;
 mod fastpath;
@@ -152,7 +153,18 @@ impl Router {
             .iter()
             .flat_map(|p| p.params.iter().cloned().chain(lex.text_terms(&p.object)))
             .collect();
-        let index = index::Index::build(&vocab, &words.stop, extra.iter().map(String::as_str));
+        let is_verb = |t: &str| {
+            words
+                .verbs
+                .iter()
+                .any(|(_, list)| list.iter().any(|w| w == t))
+        };
+        let index = index::Index::build(
+            &vocab,
+            &words.stop,
+            &is_verb,
+            extra.iter().map(String::as_str),
+        );
         let object_terms = grammar
             .ids
             .iter()

@@ -16,6 +16,10 @@ use crate::spec::Method;
 /// What choosing a destructive operation the request did not ask for costs.
 const UNASKED: f32 = -2.0;
 
+/// What a description's BM25 weight counts for, and at most in all.
+const DESCRIBED: f32 = 0.8;
+const DESCRIBED_CAP: f32 = 5.0;
+
 /// How many operations are filled after the first, words-only pass.
 const SHORTLIST: usize = 14;
 
@@ -336,6 +340,23 @@ fn words_score(r: &Router, op: usize, q: &Request, t: &mut Tally) {
             None => {}
         }
     }
+    // Words only its descriptions use: what it does, said as a goal. A
+    // thing another operation's path names is that operation's, not a goal.
+    let mut described = 0.0;
+    for &w in &q.query {
+        if x.weight(w).is_none()
+            && !r.index.is_path_term(w)
+            && let Some(d) = x.described(w)
+        {
+            described += d;
+        }
+    }
+    if described > 0.0 {
+        t.add(
+            || "its description".into(),
+            (described * DESCRIBED).min(DESCRIBED_CAP),
+        );
+    }
     for &w in &q.implied {
         if let Some(weight) = x.weight(w) {
             t.add(|| format!("`{}` (from an ID)", terms.name(w)), weight * 0.5);
@@ -353,11 +374,14 @@ fn words_score(r: &Router, op: usize, q: &Request, t: &mut Tally) {
     if let Some(a) = x.action.filter(|a| !q.query.contains(a) && !akin) {
         t.add(|| format!("action `{}` not said", terms.name(a)), -1.5);
     }
+    // What an action acts on is named in its last segment
+    // (`remove_password`): unsaid, it weighs more than a parent's name.
     for &w in &x.segments {
         let covered =
             q.query.contains(&w) || q.implied.contains(&w) || (akin && x.action == Some(w));
         if !covered {
-            t.add(|| format!("`{}` not said", terms.name(w)), -1.0);
+            let points = if x.acted_on.contains(&w) { -2.0 } else { -1.0 };
+            t.add(|| format!("`{}` not said", terms.name(w)), points);
         }
     }
     // The operation's own name says the verb ("disableMfa" is a DELETE).

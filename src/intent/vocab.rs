@@ -65,6 +65,10 @@ pub struct OpVocab {
     /// name (`disable` of disableMfa) and of its last segment (`ban`,
     /// `set_compromised`), and their terms when those are not plain verbs.
     pub evidence: Vec<String>,
+    /// The terms of its description and its parameters' and top-level body
+    /// fields' descriptions, in order (for the BM25 index of
+    /// [`super::describe`]).
+    pub described: Vec<String>,
 }
 
 impl OpVocab {
@@ -190,6 +194,16 @@ fn op_vocab(spec: &Spec, lex: &Lexicon, words: &Words, op: &Operation) -> OpVoca
         }
     }
     let (destructive, evidence) = destruction(lex, words, op, raw.last(), action.as_deref());
+    let mut described = lex.text_terms(&op.description);
+    for p in &op.parameters {
+        described.extend(lex.text_terms(&p.description));
+    }
+    if let Some(id) = op.request_body.as_ref().and_then(|b| b.schema) {
+        for prop in spec.properties(id) {
+            described.extend(lex.text_terms(&spec.schema(prop.schema).description));
+        }
+    }
+    described.retain(|t| !stop.contains(t) && !t.chars().all(|c| c.is_ascii_digit()));
     let mut names = vec![op.operation_id.to_lowercase()];
     if let (Some(g), Some(n)) = (&op.group, &op.name_override) {
         names.push(format!("{g}.{n}").to_lowercase());
@@ -210,6 +224,7 @@ fn op_vocab(spec: &Spec, lex: &Lexicon, words: &Words, op: &Operation) -> OpVoca
         action,
         destructive,
         evidence,
+        described,
     }
 }
 
@@ -222,13 +237,6 @@ fn destruction(
     action: Option<&str>,
 ) -> (bool, Vec<String>) {
     let list = &words.destructive;
-    let listed = |w: &str| {
-        list.iter().any(|d| {
-            w == d
-                || w.strip_prefix(d.as_str())
-                    .is_some_and(|r| r.starts_with('_'))
-        })
-    };
     let verb_source = op.name_override.as_deref().unwrap_or(&op.operation_id);
     let name_verb = camel_words(verb_source)
         .into_iter()
@@ -239,16 +247,20 @@ fn destruction(
         .map(|s| s.to_lowercase());
     let mut evidence: Vec<String> = Vec::new();
     for raw in [Some(name_verb), segment].into_iter().flatten() {
-        if !listed(&raw) {
+        // The listed word itself says it (`remove` of remove_password, not
+        // `password`; `set_compromised` whole).
+        let Some(d) = list.iter().find(|d| {
+            raw == **d
+                || raw
+                    .strip_prefix(d.as_str())
+                    .is_some_and(|r| r.starts_with('_'))
+        }) else {
             continue;
-        }
-        evidence.push(raw.clone());
-        for part in raw.split('_') {
-            evidence.push(part.to_string());
-        }
+        };
+        evidence.push(d.clone());
         let plain = words.verbs("plain");
         evidence.extend(
-            lex.text_terms(&raw)
+            lex.text_terms(d)
                 .into_iter()
                 .filter(|t| !plain.contains(t) || words.verbs("delete").contains(t)),
         );
