@@ -237,7 +237,15 @@ fn generic(r: &Router, c: &Candidate) -> Plan {
         steps.push(find);
         notes.push(note);
     }
+    let more = targets(&main, &f.targets);
     steps.push(main);
+    if !more.is_empty() {
+        notes.push(format!(
+            "One request per target: {} in all.",
+            more.len() + 1
+        ));
+    }
+    steps.extend(more);
     if let Some(m) = &f.meta {
         notes.push(format!("Writing {}: {}.", m.kind.field(), m.why));
     }
@@ -262,4 +270,39 @@ fn generic(r: &Router, c: &Candidate) -> Plan {
         notes,
         alternatives: Vec::new(),
     }
+}
+
+/// The main step again for each further target, with that target's value.
+fn targets(main: &Step, targets: &[super::fill::MoreTarget]) -> Vec<Step> {
+    use crate::plan::Slot;
+    targets
+        .iter()
+        .map(|t| {
+            let mut s = main.clone();
+            let label = t.value.as_str().unwrap_or_default().to_string();
+            match &t.slot {
+                Slot::Path(p) => {
+                    for (n, v) in &mut s.path_params {
+                        if n == p {
+                            *v = t.value.clone();
+                        }
+                    }
+                }
+                Slot::Query(p) => {
+                    for (n, v) in &mut s.query {
+                        if n == p {
+                            *v = t.value.clone();
+                        }
+                    }
+                }
+                Slot::Body(ptr) => {
+                    if let Some(v) = s.body.as_mut().and_then(|b| b.pointer_mut(ptr)) {
+                        *v = t.value.clone();
+                    }
+                }
+            }
+            s.purpose = format!("{} ({label})", main.purpose);
+            s
+        })
+        .collect()
 }
