@@ -18,6 +18,9 @@ use crate::plan::{Plan, Step};
 const NOTHING: f32 = 3.0;
 /// At or above this (and with no near tie) the choice is confident.
 const CONFIDENT: f32 = 6.0;
+/// The share of the request's words the best must account for to be
+/// confident.
+const COVERED: f32 = 0.5;
 /// Operations this close to the best are near ties.
 const TIE: f32 = 1.0;
 
@@ -91,11 +94,14 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Routing {
         .is_some_and(|h| h.rule.target == Target::Op(v.method, v.path.clone()));
     let fast = fastpath::for_op(r, v, &doc, &best.filled);
     let fast_plan = fast.and_then(|name| fastpath::build(r, name, &doc, ctx, None));
+    // A near tie that needs words of its path the request does not say
+    // fits it less than the best does: no tie.
     let ties: Vec<&Candidate> = ranked[1..]
         .iter()
-        .filter(|c| c.score >= best.score - TIE)
+        .filter(|c| c.score >= best.score - TIE && c.unsaid <= best.unsaid)
         .take(4)
         .collect();
+    let margin = ranked.get(1).map_or(f32::MAX, |c| best.score - c.score);
     out.why.push(explain(r, best));
     if let Some(h) = hit.as_ref().filter(|_| by_rule) {
         out.why.push(format!(
@@ -133,8 +139,26 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Routing {
         );
     }
     plan.alternatives = near.iter().map(|c| r.vocab[c.op].label.clone()).collect();
-    out.confident =
-        by_rule || (best.score >= CONFIDENT && (out.fast_path.is_some() || ties.is_empty()));
+    // Values left over (an ID, a URL nothing took) mean the request says
+    // more than the plan does.
+    let leftover = best
+        .filled
+        .why
+        .iter()
+        .any(|(what, p)| *p <= -1.5 && what.ends_with("unused"));
+    // Every word accounted for and nothing close: confident at a lower
+    // score ("allowlist *@acme.io").
+    let coverage = coverage(best, &plan);
+    let strong = best.score >= CONFIDENT || (coverage >= 1.0 && margin >= 2.0);
+    out.confident = by_rule
+        || (strong
+            && coverage >= COVERED
+            && !leftover
+            && (out.fast_path.is_some() || ties.is_empty()));
+    if !out.confident && out.ties.is_empty() {
+        // Not sure: the next best are the choices.
+        out.ties = near.iter().map(|c| generic(r, c)).collect();
+    }
     if !out.confident {
         plan.notes.insert(
             0,
@@ -167,6 +191,28 @@ fn offer(r: &Router, mut out: Routing, ranked: &[Candidate]) -> Routing {
     out.suggestions = near.iter().map(|c| r.vocab[c.op].label.clone()).collect();
     out.confident = false;
     out
+}
+
+/// The share of the request's words the plan accounts for: words the
+/// operation knows, and words it takes as values ("plan to pro").
+fn coverage(best: &Candidate, plan: &Plan) -> f32 {
+    if best.words_said == 0 {
+        return 1.0;
+    }
+    let values: String = plan
+        .steps
+        .iter()
+        .map(|s| {
+            let json = serde_json::json!([s.path_params, s.query, s.body]);
+            json.to_string().to_lowercase()
+        })
+        .collect();
+    let unaccounted = best
+        .unknown
+        .iter()
+        .filter(|w| !values.contains(w.as_str()))
+        .count();
+    1.0 - unaccounted as f32 / best.words_said as f32
 }
 
 /// Keeps the plan unless the request is a question best answered in words.

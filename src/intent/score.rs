@@ -33,6 +33,12 @@ pub struct Candidate {
     pub filled: Filled,
     /// It destroys something the request did not say to destroy.
     pub unasked_destruction: bool,
+    /// The request's words (as typed) this operation does not know, and how
+    /// many words the request has: thin evidence is no confident pick.
+    pub unknown: Vec<String>,
+    pub words_said: usize,
+    /// How many words of its path the request leaves unsaid.
+    pub unsaid: usize,
 }
 
 /// A score's parts: what counted, and how much.
@@ -130,6 +136,15 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
     if plural {
         akin.extend(r.words.plural_actions.iter().filter_map(|a| terms.get(a)));
     }
+    // The request's own words, to measure how much of it an operation
+    // accounts for (unknown words count: a long goal sentence whose words
+    // nothing knows is thin evidence).
+    let content: Vec<(&str, &str)> = doc
+        .said()
+        .filter(|t| !stop.contains(&t.text) && !r.words.question.contains(&t.text))
+        .filter(|t| t.text.len() > 1)
+        .map(|t| (t.text.as_str(), doc.tokens[t.at].lower.as_str()))
+        .collect();
     let request = Request {
         query,
         negated,
@@ -196,6 +211,7 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
             let mut tally = Tally {
                 total: 0.0,
                 why: None,
+                unsaid: 0,
             };
             words_score(r, i, &request, &mut tally);
             (i, tally.total)
@@ -213,9 +229,10 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
             let mut tally = Tally {
                 total: 0.0,
                 why: Some(&mut why),
+                unsaid: 0,
             };
             words_score(r, op, &request, &mut tally);
-            let words = tally.total;
+            let (words, unsaid) = (tally.total, tally.unsaid);
             let filled = fill(r, &r.vocab[op], doc, ctx, hit);
             let v = &r.vocab[op];
             let unasked_destruction = !safety::evidence(
@@ -232,7 +249,11 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
             let quick: f32 = why.iter().filter(|(w, _)| w == QUICK).map(|(_, p)| p).sum();
             why.retain(|(w, _)| w != QUICK);
             why.extend(filled.why.iter().cloned());
+            let (unknown, words_said) = unknown_words(r, op, &content);
             Candidate {
+                unsaid,
+                unknown,
+                words_said,
                 op,
                 score: words - quick
                     + filled.points
@@ -283,6 +304,8 @@ struct Request<'h> {
 struct Tally<'w> {
     total: f32,
     why: Option<&'w mut Why>,
+    /// How many of its path's words the request leaves unsaid.
+    unsaid: usize,
 }
 
 impl Tally<'_> {
@@ -381,6 +404,7 @@ fn words_score(r: &Router, op: usize, q: &Request, t: &mut Tally) {
             q.query.contains(&w) || q.implied.contains(&w) || (akin && x.action == Some(w));
         if !covered {
             let points = if x.acted_on.contains(&w) { -2.0 } else { -1.0 };
+            t.unsaid += 1;
             t.add(|| format!("`{}` not said", terms.name(w)), points);
         }
     }
@@ -466,4 +490,21 @@ fn words_score(r: &Router, op: usize, q: &Request, t: &mut Tally) {
             t.add(|| QUICK.into(), fit);
         }
     }
+}
+
+/// The request's words an operation does not know (its vocabulary and
+/// descriptions), as typed; and how many words the request has.
+fn unknown_words(r: &Router, op: usize, content: &[(&str, &str)]) -> (Vec<String>, usize) {
+    let x = &r.index.ops[op];
+    let unknown = content
+        .iter()
+        .filter(|(term, _)| {
+            !r.index
+                .terms
+                .get(term)
+                .is_some_and(|w| x.weight(w).is_some() || x.described(w).is_some())
+        })
+        .map(|(_, raw)| raw.to_string())
+        .collect();
+    (unknown, content.len())
 }
