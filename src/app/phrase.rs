@@ -70,10 +70,13 @@ pub async fn run(
     // One decision for both modes: a confident plan runs; a plan with low
     // confidence is a numbered choice in the REPL and, one-shot, a dry run
     // or a read only (a write is refused: give the endpoint explicitly).
-    if !routing.confident && app.repl && options.output == Output::Text && !options.dry_run {
-        if !routing.ties.is_empty() {
-            return Ok((choices(spec, text, &plan, &routing.ties, style), Status::Ok));
-        }
+    if !routing.confident
+        && app.repl
+        && options.output == Output::Text
+        && !options.dry_run
+        && !routing.ties.is_empty()
+    {
+        return Ok((choices(spec, text, &plan, &routing.ties, style), Status::Ok));
     }
     if !routing.confident && plan.writes() && !options.dry_run && !options.curl {
         console.print(&understood(&plan, style));
