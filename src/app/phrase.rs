@@ -29,7 +29,7 @@ pub async fn run(
         TagMatch::Found(tag) => return Ok((browse::tag(spec, tag, style), Status::Ok)),
         TagMatch::Suggestions(tags) => tags,
     };
-    let router = Router::cached(spec).map_err(|e| {
+    let router = Router::cached(spec, app.store.config().cache_dir.as_deref()).map_err(|e| {
         AppError::Failed(format!(
             "the built-in grammar does not load ({e}); this is a bug in clerk-backend-api, please report it"
         ))

@@ -187,6 +187,12 @@ pub struct Grammar {
     pub knowledge: Vec<Topic>,
 }
 
+/// Every embedded grammar file, `(name, text)`: what a cached build
+/// depends on.
+pub fn files() -> &'static [(&'static str, &'static str)] {
+    &FILES
+}
+
 fn file(name: &str) -> &'static str {
     FILES
         .iter()

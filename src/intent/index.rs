@@ -5,10 +5,12 @@
 
 use std::collections::{HashMap, HashSet};
 
+use serde::{Deserialize, Serialize};
+
 use super::vocab::OpVocab;
 
 /// The interned terms of the spec's vocabulary.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Terms {
     ids: HashMap<String, u32>,
     names: Vec<String>,
@@ -37,7 +39,7 @@ impl Terms {
 }
 
 /// One operation's vocabulary, by term number.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct OpIndex {
     /// `(term, weight)`, sorted by term.
     weights: Vec<(u32, f32)>,
@@ -67,7 +69,7 @@ impl OpIndex {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Index {
     pub terms: Terms,
     pub ops: Vec<OpIndex>,

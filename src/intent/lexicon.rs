@@ -22,7 +22,7 @@ pub struct Term {
 /// An alternative's words and the canonical words it stands for.
 type Phrase = (Vec<String>, Vec<String>);
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Lexicon {
     /// Alternatives by their first (stemmed) word: `(alternative words,
     /// canonical words)`, longest alternative first.
@@ -30,7 +30,8 @@ pub struct Lexicon {
     /// Every word a request may contain on purpose: for typo correction.
     known: HashSet<String>,
     /// `known`, bucketed by length for fast correction, each with the set
-    /// of letters it uses.
+    /// of letters it uses; rebuilt from `known` after a cached load.
+    #[serde(skip)]
     by_len: HashMap<usize, Vec<(String, u32)>>,
     /// Words of the grammar and of the spec's paths and names: a typo
     /// nearest to one of these and to another word means this one.
@@ -73,6 +74,21 @@ impl Lexicon {
     /// Terms that win a tie between typo corrections.
     pub fn prefer(&mut self, terms: impl IntoIterator<Item = String>) {
         self.preferred.extend(terms);
+    }
+
+    /// Rebuilds what a cached copy leaves out.
+    pub fn restore(&mut self) {
+        let mut words: Vec<&String> = self.known.iter().collect();
+        // In a fixed order, so that ties between corrections resolve the
+        // same way as in a fresh build.
+        words.sort();
+        self.by_len.clear();
+        for w in words {
+            self.by_len
+                .entry(w.chars().count())
+                .or_default()
+                .push((w.clone(), letters(w)));
+        }
     }
 
     /// Terms short words are never corrected to.

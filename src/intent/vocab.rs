@@ -7,12 +7,14 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use super::doc::Words;
 use super::lexicon::{Lexicon, camel_words};
 use crate::spec::{JsonKind, Method, Operation, ParamIn, Spec};
 
 /// Where a field goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Place {
     Path,
     Query,
@@ -21,7 +23,7 @@ pub enum Place {
     Item,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     pub name: String,
     pub place: Place,
@@ -35,7 +37,7 @@ pub struct Field {
     pub enums: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OpVocab {
     pub method: Method,
     pub path: String,
@@ -67,7 +69,8 @@ pub struct OpVocab {
     pub evidence: Vec<String>,
     /// The terms of its description and its parameters' and top-level body
     /// fields' descriptions, in order (for the BM25 index of
-    /// [`super::describe`]).
+    /// [`super::describe`]); only the build needs them.
+    #[serde(skip)]
     pub described: Vec<String>,
 }
 

@@ -554,3 +554,37 @@ fn help_examples_never_need_a_pick() {
         );
     }
 }
+
+/// A router loaded from the disk cache routes exactly as a fresh build:
+/// the field corpus gets the same plans both ways.
+#[test]
+fn the_cached_router_routes_like_a_fresh_one() {
+    let Some(spec) = common::spec("2026-05-12") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fresh = Router::new(&spec).expect("the grammar loads");
+    Router::load(&spec, Some(dir.path())).expect("builds and writes");
+    let cached = Router::load(&spec, Some(dir.path())).expect("reads");
+    assert!(
+        std::fs::read_dir(dir.path().join("router")).is_ok_and(|d| d.count() == 1),
+        "one cache file"
+    );
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/routing_field.jsonl"),
+    )
+    .expect("the field corpus");
+    let memory = Memory::default();
+    let ctx = Context {
+        now_ms: NOW,
+        memory: &memory,
+        repl: false,
+    };
+    for l in text.lines().filter(|l| !l.trim().is_empty()) {
+        let q: Value = serde_json::from_str(l).expect("JSON");
+        let q = q["q"].as_str().unwrap_or_default();
+        let (a, b) = (fresh.route(q, &ctx), cached.route(q, &ctx));
+        assert_eq!(a.plan, b.plan, "{q}");
+        assert_eq!(a.confident, b.confident, "{q}");
+    }
+}
