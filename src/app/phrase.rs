@@ -29,7 +29,7 @@ pub async fn run(
         TagMatch::Found(tag) => return Ok((browse::tag(spec, tag, style), Status::Ok)),
         TagMatch::Suggestions(tags) => tags,
     };
-    let router = Router::cached(spec).map_err(|e| {
+    let router = Router::cached(spec, app.store.config().cache_dir.as_deref()).map_err(|e| {
         AppError::Failed(format!(
             "the built-in grammar does not load ({e}); this is a bug in clerk-backend-api, please report it"
         ))
@@ -48,6 +48,15 @@ pub async fn run(
     let lone_guess = !routing.confident && !text.trim().contains(' ');
     let plan = match routing.plan.clone() {
         Some(plan) if !lone_guess => plan,
+        // Candidates instead of a pick (a destructive operation the words do
+        // not ask for): the same numbered list in the REPL and one-shot;
+        // one-shot sends nothing and exits 2.
+        None if routing.answer.is_none() && !routing.ties.is_empty() => {
+            let (best, rest) = routing.ties.split_first().expect("not empty");
+            let view = choices(spec, text, best, rest, style);
+            let status = if app.repl { Status::Ok } else { Status::Usage };
+            return Ok((view, status));
+        }
         _ => {
             if let Some(answer) = &routing.answer {
                 return Ok((answer_view(spec, answer, style), Status::Ok));
@@ -58,14 +67,22 @@ pub async fn run(
             ));
         }
     };
-    if app.repl && options.output == Output::Text && !routing.ties.is_empty() {
+    // One decision for both modes: a confident plan runs; a plan with low
+    // confidence is a numbered choice in the REPL and, one-shot, a dry run
+    // or a read only (a write is refused: give the endpoint explicitly).
+    if !routing.confident
+        && app.repl
+        && options.output == Output::Text
+        && !options.dry_run
+        && !routing.ties.is_empty()
+    {
         return Ok((choices(spec, text, &plan, &routing.ties, style), Status::Ok));
     }
-    if !routing.confident && plan.steps.iter().any(|s| s.method.is_write()) && options.yes {
+    if !routing.confident && plan.writes() && !options.dry_run && !options.curl {
         console.print(&understood(&plan, style));
         return Err(AppError::Usage(
-            "not sent: the request was matched with low confidence, so --yes does not apply; \
-             rerun without --yes to confirm it, or give the endpoint explicitly"
+            "not sent: the request was matched with low confidence; check the plan with \
+             --dry-run, or give the endpoint explicitly"
                 .into(),
         ));
     }

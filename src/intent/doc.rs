@@ -6,8 +6,9 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use super::entities::{Entity, Extractor, Kind, Known};
-use super::grammar::Table;
+use super::grammar::Grammar;
 use super::lexicon::{Lexicon, Term, words};
+use super::negation::{Negation, NegationWords};
 use super::tokens::{Token, tokenize};
 
 /// The word classes of `grammar/words.txt`, as sets.
@@ -31,10 +32,16 @@ pub struct Words {
     pub plural_actions: Vec<String>,
     /// `(class, verbs)`: read, create, update, delete, collection, item, plain.
     pub verbs: Vec<(String, Vec<String>)>,
+    pub negation: NegationWords,
+    /// Actions and path segments that destroy (`destructive` of actions.txt).
+    pub destructive: Vec<String>,
+    /// Phrases that say something is for good ("permanently").
+    pub permanent: Vec<Vec<String>>,
 }
 
 impl Words {
-    pub fn new(table: &Table) -> Words {
+    pub fn new(grammar: &Grammar) -> Words {
+        let table = &grammar.words;
         let set = |k: &str| table.list(k).into_iter().collect::<HashSet<String>>();
         let mut refs: Vec<(Vec<String>, Option<String>)> = Vec::new();
         for p in table.list("ref") {
@@ -63,6 +70,18 @@ impl Words {
             akin: table.family("akin"),
             verbs: table.family("verb"),
             plural_actions: table.list("plural.action"),
+            negation: NegationWords::new(
+                table.list("negator"),
+                table.list("contrast"),
+                table.list("wish"),
+                grammar.actions.flips.clone(),
+            ),
+            destructive: grammar.actions.destructive.clone(),
+            permanent: table
+                .list("permanent")
+                .iter()
+                .map(|p| p.split_whitespace().map(str::to_string).collect())
+                .collect(),
         }
     }
 
@@ -90,6 +109,11 @@ impl Words {
             out.extend(set.iter().cloned());
         }
         out.extend(self.refs.iter().flat_map(|(p, _)| p.clone()));
+        let n = &self.negation;
+        for p in n.negators.iter().chain(&n.wish) {
+            out.extend(p.iter().cloned());
+        }
+        out.extend(n.contrast.iter().cloned());
         out
     }
 }
@@ -113,6 +137,8 @@ pub struct Doc {
     /// Starts with a question word.
     pub leading_question: bool,
     pub refs: Vec<Ref>,
+    /// Which terms are negated, and what a wish that something stop means.
+    pub negation: Negation,
 }
 
 impl Doc {
@@ -162,9 +188,11 @@ impl Doc {
             run.clear();
             owner.clear();
         };
+        // A phrasal verb may take its object in the middle ("let user_2 back
+        // in", "log them out"): phrases match across values, which are not
+        // words of the request.
         for (i, t) in tokens.iter().enumerate() {
             if hard[i] {
-                flush(&mut run, &mut owner, &mut terms);
                 continue;
             }
             for w in token_words(&t.lower) {
@@ -198,6 +226,7 @@ impl Doc {
                 None => i += 1,
             }
         }
+        let negation = words_.negation.read(&tokens, &terms, question);
         Doc {
             tokens,
             entities,
@@ -205,11 +234,30 @@ impl Doc {
             question,
             leading_question,
             refs,
+            negation,
         }
     }
 
     pub fn has_term(&self, term: &str) -> bool {
         self.terms.iter().any(|t| t.text == term)
+    }
+
+    /// The terms the request says, not negated.
+    pub fn said(&self) -> impl Iterator<Item = &Term> {
+        self.terms
+            .iter()
+            .zip(&self.negation.negated)
+            .filter(|(_, n)| !**n)
+            .map(|(t, _)| t)
+    }
+
+    /// The negated terms.
+    pub fn unsaid(&self) -> impl Iterator<Item = &Term> {
+        self.terms
+            .iter()
+            .zip(&self.negation.negated)
+            .filter(|(_, n)| **n)
+            .map(|(t, _)| t)
     }
 
     /// The hard entity covering a token.

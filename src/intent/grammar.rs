@@ -6,8 +6,9 @@
 use crate::spec::Method;
 
 /// One embedded grammar file: name (for messages) and text.
-const FILES: [(&str, &str); 11] = [
+const FILES: [(&str, &str); 12] = [
     ("synonyms.txt", include_str!("../../grammar/synonyms.txt")),
+    ("actions.txt", include_str!("../../grammar/actions.txt")),
     ("words.txt", include_str!("../../grammar/words.txt")),
     ("ids.txt", include_str!("../../grammar/ids.txt")),
     ("roles.txt", include_str!("../../grammar/roles.txt")),
@@ -166,8 +167,12 @@ pub struct Topic {
 /// lexicon ([`super::rules`]), since their words go through the synonyms.
 #[derive(Debug, Clone)]
 pub struct Grammar {
-    /// `(canonical, alternatives)` in file order.
+    /// `(canonical, alternatives)` in file order: synonyms.txt, then the
+    /// phrases of actions.txt (both normalise words the same way).
     pub synonyms: Vec<(String, Vec<String>)>,
+    /// actions.txt: which actions destroy, and what a wish that something
+    /// stop means.
+    pub actions: Actions,
     pub words: Table,
     pub ids: Vec<IdPrefix>,
     pub roles: Table,
@@ -182,6 +187,12 @@ pub struct Grammar {
     pub knowledge: Vec<Topic>,
 }
 
+/// Every embedded grammar file, `(name, text)`: what a cached build
+/// depends on.
+pub fn files() -> &'static [(&'static str, &'static str)] {
+    &FILES
+}
+
 fn file(name: &str) -> &'static str {
     FILES
         .iter()
@@ -193,11 +204,16 @@ fn file(name: &str) -> &'static str {
 impl Grammar {
     /// Parses the embedded files.
     pub fn load() -> Result<Grammar, GrammarError> {
-        let synonyms = Table::parse("synonyms.txt", file("synonyms.txt"))?
-            .entries
-            .into_iter()
-            .map(|e| (e.key.to_lowercase(), split_list(&e.value)))
-            .collect();
+        let mut synonyms: Vec<(String, Vec<String>)> =
+            Table::parse("synonyms.txt", file("synonyms.txt"))?
+                .entries
+                .into_iter()
+                .map(|e| (e.key.to_lowercase(), split_list(&e.value)))
+                .collect();
+        let actions_table = Table::parse("actions.txt", file("actions.txt"))?;
+        let actions = Actions::parse(&actions_table)?;
+        synonyms.extend(actions.phrases.iter().cloned());
+        one_meaning(&synonyms)?;
         let mut ids = Vec::new();
         for e in Table::parse("ids.txt", file("ids.txt"))?.entries {
             let Some((object, params)) = e.value.split_once(':') else {
@@ -226,6 +242,7 @@ impl Grammar {
             .collect();
         Ok(Grammar {
             synonyms,
+            actions,
             words: Table::parse("words.txt", file("words.txt"))?,
             ids,
             roles: Table::parse("roles.txt", file("roles.txt"))?,
@@ -256,6 +273,57 @@ impl Grammar {
     pub fn id_prefix(&self, prefix: &str) -> Option<&IdPrefix> {
         self.ids.iter().find(|p| p.prefix == prefix)
     }
+}
+
+/// The action lexicon (`grammar/actions.txt`).
+#[derive(Debug, Clone, Default)]
+pub struct Actions {
+    /// `(action, phrases)`, merged into the synonyms.
+    pub phrases: Vec<(String, Vec<String>)>,
+    /// Actions and last path segments (or their `name_` prefixes) that
+    /// destroy or cut off something.
+    pub destructive: Vec<String>,
+    /// `(term, actions)`: a wish that `term` stop happening means these.
+    pub flips: Vec<(String, Vec<String>)>,
+}
+
+impl Actions {
+    fn parse(table: &Table) -> Result<Actions, GrammarError> {
+        let mut out = Actions::default();
+        for e in &table.entries {
+            match e.key.as_str() {
+                "destructive" => out.destructive.extend(split_list(&e.value)),
+                k if k.starts_with("flip.") => {}
+                k if k.contains('.') && k != "update name" => {
+                    return Err(error("actions.txt", e.line, format!("unknown key `{k}`")));
+                }
+                k => out.phrases.push((k.to_lowercase(), split_list(&e.value))),
+            }
+        }
+        out.flips = table.family("flip");
+        Ok(out)
+    }
+}
+
+/// A phrase may mean one thing only: the same alternative under two
+/// canonical forms (in synonyms.txt or actions.txt) is a grammar error.
+fn one_meaning(synonyms: &[(String, Vec<String>)]) -> Result<(), GrammarError> {
+    let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for (canonical, alternatives) in synonyms {
+        for alt in alternatives {
+            match seen.insert(alt.as_str(), canonical.as_str()) {
+                Some(other) if other != canonical => {
+                    return Err(error(
+                        "actions.txt",
+                        0,
+                        format!("`{alt}` means both `{other}` and `{canonical}`"),
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Parses `METHOD /path OperationId`.

@@ -5,10 +5,12 @@
 
 use std::collections::{HashMap, HashSet};
 
+use serde::{Deserialize, Serialize};
+
 use super::vocab::OpVocab;
 
 /// The interned terms of the spec's vocabulary.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Terms {
     ids: HashMap<String, u32>,
     names: Vec<String>,
@@ -37,19 +39,28 @@ impl Terms {
 }
 
 /// One operation's vocabulary, by term number.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct OpIndex {
     /// `(term, weight)`, sorted by term.
     weights: Vec<(u32, f32)>,
     /// The distinct terms of its literal path segments (small words left
     /// out), in path order.
     pub segments: Vec<u32>,
+    /// What its last segment's verb acts on (`password` of
+    /// `remove_password`); empty when that segment has no verb.
+    pub acted_on: Vec<u32>,
     pub action: Option<u32>,
     /// Its path parameters' names.
     pub params: Vec<u32>,
+    /// BM25 weights of its description terms, sorted by term.
+    pub described: Vec<(u32, f32)>,
 }
 
 impl OpIndex {
+    pub fn described(&self, term: u32) -> Option<f32> {
+        super::describe::weight(&self.described, term)
+    }
+
     pub fn weight(&self, term: u32) -> Option<f32> {
         self.weights
             .binary_search_by_key(&term, |(t, _)| *t)
@@ -58,12 +69,14 @@ impl OpIndex {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Index {
     pub terms: Terms,
     pub ops: Vec<OpIndex>,
     /// By term number: whether some operation's path uses the term.
     path_terms: Vec<bool>,
+    /// By term number: whether it is some operation's own action (`ban`).
+    actions: Vec<bool>,
 }
 
 impl Index {
@@ -72,6 +85,7 @@ impl Index {
     pub fn build<'a>(
         vocab: &[OpVocab],
         stop: &HashSet<String>,
+        is_verb: &dyn Fn(&str) -> bool,
         extra: impl Iterator<Item = &'a str>,
     ) -> Index {
         let mut terms = Terms::default();
@@ -90,12 +104,31 @@ impl Index {
                     segments.push(id);
                 }
             }
+            let last: &[String] = v.segments.last().map_or(&[], Vec::as_slice);
+            let verb_at = |t: &String| is_verb(t) || v.action.as_ref() == Some(t);
+            let acted_on = if last.iter().any(verb_at) {
+                last.iter()
+                    .filter(|t| !verb_at(t) && !stop.contains(*t))
+                    .map(|t| terms.intern(t))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             ops.push(OpIndex {
                 weights,
                 segments,
+                acted_on,
                 action: v.action.as_deref().map(|a| terms.intern(a)),
                 params: v.params.iter().map(|(p, _)| terms.intern(p)).collect(),
+                described: Vec::new(),
             });
+        }
+        let docs: Vec<Vec<u32>> = vocab
+            .iter()
+            .map(|v| v.described.iter().map(|t| terms.intern(t)).collect())
+            .collect();
+        for (op, w) in ops.iter_mut().zip(super::describe::weights(&docs)) {
+            op.described = w;
         }
         for e in extra {
             terms.intern(e);
@@ -106,11 +139,20 @@ impl Index {
                 path_terms[*t as usize] = true;
             }
         }
+        let mut actions = vec![false; terms.names.len()];
+        for a in ops.iter().filter_map(|op| op.action) {
+            actions[a as usize] = true;
+        }
         Index {
             terms,
             ops,
             path_terms,
+            actions,
         }
+    }
+
+    pub fn is_action(&self, term: u32) -> bool {
+        self.actions.get(term as usize).copied().unwrap_or(false)
     }
 
     pub fn is_path_term(&self, term: u32) -> bool {

@@ -22,7 +22,7 @@ pub struct Term {
 /// An alternative's words and the canonical words it stands for.
 type Phrase = (Vec<String>, Vec<String>);
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Lexicon {
     /// Alternatives by their first (stemmed) word: `(alternative words,
     /// canonical words)`, longest alternative first.
@@ -30,7 +30,8 @@ pub struct Lexicon {
     /// Every word a request may contain on purpose: for typo correction.
     known: HashSet<String>,
     /// `known`, bucketed by length for fast correction, each with the set
-    /// of letters it uses.
+    /// of letters it uses; rebuilt from `known` after a cached load.
+    #[serde(skip)]
     by_len: HashMap<usize, Vec<(String, u32)>>,
     /// Words of the grammar and of the spec's paths and names: a typo
     /// nearest to one of these and to another word means this one.
@@ -38,6 +39,9 @@ pub struct Lexicon {
     /// Terms a typo tied between two words resolves to (verbs: "lst" is
     /// "list" rather than "last").
     preferred: HashSet<String>,
+    /// Terms a typo reaches only by one edit of a word of five letters or
+    /// more: the destructive actions, where a wrong guess costs most.
+    guarded: HashSet<String>,
 }
 
 impl Lexicon {
@@ -70,6 +74,26 @@ impl Lexicon {
     /// Terms that win a tie between typo corrections.
     pub fn prefer(&mut self, terms: impl IntoIterator<Item = String>) {
         self.preferred.extend(terms);
+    }
+
+    /// Rebuilds what a cached copy leaves out.
+    pub fn restore(&mut self) {
+        let mut words: Vec<&String> = self.known.iter().collect();
+        // In a fixed order, so that ties between corrections resolve the
+        // same way as in a fresh build.
+        words.sort();
+        self.by_len.clear();
+        for w in words {
+            self.by_len
+                .entry(w.chars().count())
+                .or_default()
+                .push((w.clone(), letters(w)));
+        }
+    }
+
+    /// Terms short words are never corrected to.
+    pub fn guard(&mut self, terms: impl IntoIterator<Item = String>) {
+        self.guarded.extend(terms);
     }
 
     /// Adds a core word (grammar, paths, operation names).
@@ -135,7 +159,23 @@ impl Lexicon {
                 }
             }
         }
-        let (_, first) = best?;
+        let ((distance, _), first) = best?;
+        // A destructive action is reached only by a small slip of a long
+        // enough word ("delet", "revok"), never from another English word
+        // ("bot", "wire", "detected").
+        let guarded = |w: &str| self.canonical(w).iter().any(|t| self.guarded.contains(t));
+        // A short word may still swap two letters ("bna").
+        let swapped = |w: &str| {
+            let (mut a, mut b): (Vec<char>, Vec<char>) =
+                (word.chars().collect(), w.chars().collect());
+            a.sort_unstable();
+            b.sort_unstable();
+            a == b
+        };
+        let slip = |w: &str| distance == 1 && (n > 4 || swapped(w));
+        if !slip(first) && (guarded(first) || tied.iter().any(|w| guarded(w))) {
+            return None;
+        }
         if tied.is_empty() {
             return Some(first.to_string());
         }

@@ -12,7 +12,10 @@
 //! Routing is pure: the time (for "last 7 days") and the conversation's
 //! memory come in through [`Context`].
 
+mod built;
+pub mod cache;
 mod check;
+mod describe;
 mod doc;
 mod entities;
 mod fastpath;
@@ -22,9 +25,11 @@ mod index;
 mod knowledge;
 mod lexicon;
 mod metadata;
+mod negation;
 mod phrases;
 mod route;
 mod rules;
+mod safety;
 mod score;
 mod time;
 mod tokens;
@@ -32,6 +37,7 @@ mod values;
 mod vocab;
 
 use std::collections::{HashMap, HashSet};
+
 use std::sync::{Arc, Mutex};
 
 pub use fill::Context;
@@ -79,55 +85,44 @@ pub struct Router {
 }
 
 impl Router {
+    /// Builds the router for a spec: the grammar, then what the spec's
+    /// words make of it (the expensive part, [`built::Built`]).
     pub fn new(spec: &Spec) -> Result<Router, GrammarError> {
         let grammar = Grammar::load()?;
-        let mut lex = Lexicon::new(&grammar);
-        let words = Words::new(&grammar.words);
+        let words = Words::new(&grammar);
         let meta = MetaWords::new(&grammar.metadata);
-        let mut known: Vec<String> = words.vocabulary();
-        known.extend(time::TimeWords::new(&grammar.time).vocabulary());
-        known.extend(meta.vocabulary());
-        for table in [&grammar.roles, &grammar.fields] {
-            for e in &table.entries {
-                known.extend(table.list(&e.key));
-            }
-        }
-        for (_, rule) in &grammar.rules {
-            let pattern = rule.split("=>").next().unwrap_or("");
-            known.extend(
-                pattern
-                    .split(['|', ' '])
-                    .map(|w| w.trim_start_matches('=').to_lowercase()),
-            );
-        }
-        for w in known.iter().flat_map(|p| p.split_whitespace()) {
-            lex.know_core(w);
-        }
-        lex.prefer(words.verbs.iter().flat_map(|(_, v)| v.iter().cloned()));
-        let vocab = vocab::build(spec, &lex, &words);
-        for v in &vocab {
-            for t in v.segments.iter().flatten() {
-                lex.know_core(t);
-            }
-            for t in v.weights.keys() {
-                lex.know(t);
-            }
-            for f in &v.fields {
-                f.terms.iter().for_each(|t| lex.know(t));
-            }
-        }
-        for op in &spec.operations {
-            let names = [Some(&op.operation_id), op.name_override.as_ref()];
-            for w in lexicon::words(&op.path)
-                .into_iter()
-                .chain(names.into_iter().flatten().flat_map(|n| lexicon::words(n)))
-            {
-                lex.know_core(&w);
-            }
-            for w in lexicon::words(&op.summary) {
-                lex.know(&w);
-            }
-        }
+        let built = built::Built::new(spec, &grammar, &words, &meta);
+        Router::assemble(grammar, words, meta, built)
+    }
+
+    /// The router for a spec, from the cache beside the digested spec
+    /// index when one is there, else built and written there.
+    pub fn load(spec: &Spec, cache_dir: Option<&std::path::Path>) -> Result<Router, GrammarError> {
+        let grammar = Grammar::load()?;
+        let words = Words::new(&grammar);
+        let meta = MetaWords::new(&grammar.metadata);
+        let built = match cache_dir {
+            Some(dir) => cache::load(dir, spec, || {
+                built::Built::new(spec, &grammar, &words, &meta)
+            }),
+            None => built::Built::new(spec, &grammar, &words, &meta),
+        };
+        Router::assemble(grammar, words, meta, built)
+    }
+
+    /// The cheap rest: entity patterns, rules, field tables.
+    fn assemble(
+        grammar: Grammar,
+        words: Words,
+        meta: MetaWords,
+        built: built::Built,
+    ) -> Result<Router, GrammarError> {
+        let built::Built {
+            lex,
+            vocab,
+            index,
+            version,
+        } = built;
         let names = vocab
             .iter()
             .flat_map(|v| v.names.iter().map(|n| (n.clone(), v.label.clone())))
@@ -138,12 +133,6 @@ impl Router {
             .iter()
             .flat_map(|v| v.segments.iter().flatten().cloned())
             .collect();
-        let extra: Vec<String> = grammar
-            .ids
-            .iter()
-            .flat_map(|p| p.params.iter().cloned().chain(lex.text_terms(&p.object)))
-            .collect();
-        let index = index::Index::build(&vocab, &words.stop, extra.iter().map(String::as_str));
         let object_terms = grammar
             .ids
             .iter()
@@ -184,7 +173,7 @@ impl Router {
             meta,
             vocab,
             rules,
-            version: spec.version.clone(),
+            version,
             has_metadata_merge,
             lookup_fields: Vec::new(),
             path_terms,
@@ -198,9 +187,12 @@ impl Router {
         Ok(router)
     }
 
-    /// The router for a spec, built on first use and kept for the process
-    /// (a REPL routes many lines against the same spec).
-    pub fn cached(spec: &Spec) -> Result<Arc<Router>, GrammarError> {
+    /// The router for a spec, loaded (or built) on first use and kept for
+    /// the process (a REPL routes many lines against the same spec).
+    pub fn cached(
+        spec: &Spec,
+        cache_dir: Option<&std::path::Path>,
+    ) -> Result<Arc<Router>, GrammarError> {
         static CACHE: Mutex<Vec<(String, usize, Arc<Router>)>> = Mutex::new(Vec::new());
         let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
         let ops = spec.operations.len();
@@ -210,7 +202,7 @@ impl Router {
         {
             return Ok(r.clone());
         }
-        let router = Arc::new(Router::new(spec)?);
+        let router = Arc::new(Router::load(spec, cache_dir)?);
         cache.push((spec.version.clone(), ops, router.clone()));
         Ok(router)
     }

@@ -249,7 +249,7 @@ mod tests {
     #[test]
     fn runs_stop_at_connectors_clauses_and_stops() {
         let g = Grammar::load().unwrap();
-        let w = Words::new(&g.words);
+        let w = Words::new(&g);
         let d = doc("new org Wonka Industries, invite charlie@wonka.com");
         assert_eq!(run(&d, 2, &w, &[]).as_deref(), Some("Wonka Industries"));
         let d = doc("create org Bluth Company and invite gob@bluth.company");

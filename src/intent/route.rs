@@ -18,6 +18,9 @@ use crate::plan::{Plan, Step};
 const NOTHING: f32 = 3.0;
 /// At or above this (and with no near tie) the choice is confident.
 const CONFIDENT: f32 = 6.0;
+/// The share of the request's words the best must account for to be
+/// confident.
+const COVERED: f32 = 0.5;
 /// Operations this close to the best are near ties.
 const TIE: f32 = 1.0;
 
@@ -71,17 +74,34 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Routing {
             .collect();
         return out;
     };
+    // Destroying something the request does not name (a path parameter
+    // still missing, or guessed from a free word) is no pick either.
+    let unnamed_target = r.vocab[best.op].destructive
+        && (!best.filled.guessed.is_empty()
+            || best.filled.missing.iter().any(|m| {
+                // "ban them" names its target, even with nothing to refer to.
+                !best.filled.referred.contains(m)
+                    && r.vocab[best.op]
+                        .field(m)
+                        .is_some_and(|f| f.place == super::vocab::Place::Path)
+            }));
+    if best.unasked_destruction || unnamed_target {
+        return offer(r, out, &ranked);
+    }
     let v = &r.vocab[best.op];
     let by_rule = hit
         .as_ref()
         .is_some_and(|h| h.rule.target == Target::Op(v.method, v.path.clone()));
     let fast = fastpath::for_op(r, v, &doc, &best.filled);
     let fast_plan = fast.and_then(|name| fastpath::build(r, name, &doc, ctx, None));
+    // A near tie that needs words of its path the request does not say
+    // fits it less than the best does: no tie.
     let ties: Vec<&Candidate> = ranked[1..]
         .iter()
-        .filter(|c| c.score >= best.score - TIE)
+        .filter(|c| c.score >= best.score - TIE && c.unsaid <= best.unsaid)
         .take(4)
         .collect();
+    let margin = ranked.get(1).map_or(f32::MAX, |c| best.score - c.score);
     out.why.push(explain(r, best));
     if let Some(h) = hit.as_ref().filter(|_| by_rule) {
         out.why.push(format!(
@@ -119,8 +139,26 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Routing {
         );
     }
     plan.alternatives = near.iter().map(|c| r.vocab[c.op].label.clone()).collect();
-    out.confident =
-        by_rule || (best.score >= CONFIDENT && (out.fast_path.is_some() || ties.is_empty()));
+    // Values left over (an ID, a URL nothing took) mean the request says
+    // more than the plan does.
+    let leftover = best
+        .filled
+        .why
+        .iter()
+        .any(|(what, p)| *p <= -1.5 && what.ends_with("unused"));
+    // Every word accounted for and nothing close: confident at a lower
+    // score ("allowlist *@acme.io").
+    let coverage = coverage(best, &plan);
+    let strong = best.score >= CONFIDENT || (coverage >= 1.0 && margin >= 2.0);
+    out.confident = by_rule
+        || (strong
+            && coverage >= COVERED
+            && !leftover
+            && (out.fast_path.is_some() || ties.is_empty()));
+    if !out.confident && out.ties.is_empty() {
+        // Not sure: the next best are the choices.
+        out.ties = near.iter().map(|c| generic(r, c)).collect();
+    }
     if !out.confident {
         plan.notes.insert(
             0,
@@ -131,6 +169,50 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Routing {
         );
     }
     finish(out, plan, &doc)
+}
+
+/// The best candidate destroys something the request does not say to
+/// destroy: no pick, the candidates instead (numbered in the REPL, listed
+/// by a one-shot command).
+fn offer(r: &Router, mut out: Routing, ranked: &[Candidate]) -> Routing {
+    let near: Vec<&Candidate> = ranked
+        .iter()
+        .filter(|c| c.score >= NOTHING.min(ranked[0].score))
+        .take(4)
+        .collect();
+    out.why.push(format!(
+        "{} would destroy or cut off something, and the request does not say to: candidates offered, none picked.",
+        r.vocab[ranked[0].op].label
+    ));
+    for c in &near {
+        out.why.push(format!("Candidate: {}", explain(r, c)));
+    }
+    out.ties = near.iter().map(|c| generic(r, c)).collect();
+    out.suggestions = near.iter().map(|c| r.vocab[c.op].label.clone()).collect();
+    out.confident = false;
+    out
+}
+
+/// The share of the request's words the plan accounts for: words the
+/// operation knows, and words it takes as values ("plan to pro").
+fn coverage(best: &Candidate, plan: &Plan) -> f32 {
+    if best.words_said == 0 {
+        return 1.0;
+    }
+    let values: String = plan
+        .steps
+        .iter()
+        .map(|s| {
+            let json = serde_json::json!([s.path_params, s.query, s.body]);
+            json.to_string().to_lowercase()
+        })
+        .collect();
+    let unaccounted = best
+        .unknown
+        .iter()
+        .filter(|w| !values.contains(w.as_str()))
+        .count();
+    1.0 - unaccounted as f32 / best.words_said as f32
 }
 
 /// Keeps the plan unless the request is a question best answered in words.
@@ -201,7 +283,15 @@ fn generic(r: &Router, c: &Candidate) -> Plan {
         steps.push(find);
         notes.push(note);
     }
+    let more = targets(&main, &f.targets);
     steps.push(main);
+    if !more.is_empty() {
+        notes.push(format!(
+            "One request per target: {} in all.",
+            more.len() + 1
+        ));
+    }
+    steps.extend(more);
     if let Some(m) = &f.meta {
         notes.push(format!("Writing {}: {}.", m.kind.field(), m.why));
     }
@@ -226,4 +316,39 @@ fn generic(r: &Router, c: &Candidate) -> Plan {
         notes,
         alternatives: Vec::new(),
     }
+}
+
+/// The main step again for each further target, with that target's value.
+fn targets(main: &Step, targets: &[super::fill::MoreTarget]) -> Vec<Step> {
+    use crate::plan::Slot;
+    targets
+        .iter()
+        .map(|t| {
+            let mut s = main.clone();
+            let label = t.value.as_str().unwrap_or_default().to_string();
+            match &t.slot {
+                Slot::Path(p) => {
+                    for (n, v) in &mut s.path_params {
+                        if n == p {
+                            *v = t.value.clone();
+                        }
+                    }
+                }
+                Slot::Query(p) => {
+                    for (n, v) in &mut s.query {
+                        if n == p {
+                            *v = t.value.clone();
+                        }
+                    }
+                }
+                Slot::Body(ptr) => {
+                    if let Some(v) = s.body.as_mut().and_then(|b| b.pointer_mut(ptr)) {
+                        *v = t.value.clone();
+                    }
+                }
+            }
+            s.purpose = format!("{} ({label})", main.purpose);
+            s
+        })
+        .collect()
 }

@@ -184,7 +184,8 @@ pub fn parse(grammar: &Grammar, lex: &Lexicon) -> Result<Vec<Rule>, GrammarError
 
 /// One thing a pattern item can land on: a term, or an entity.
 enum Event<'d> {
-    Term(&'d str, usize),
+    /// A term, its token, and whether it is negated.
+    Term(&'d str, usize, bool),
     Entity(usize),
 }
 
@@ -196,16 +197,23 @@ pub fn best<'r>(
     id_params: &dyn Fn(usize) -> Vec<String>,
 ) -> Option<Hit<'r>> {
     let mut events = Vec::new();
+    let negated = |i: usize| {
+        doc.terms
+            .iter()
+            .zip(&doc.negation.negated)
+            .any(|(t, n)| *n && t.at == i)
+    };
     for (i, t) in doc.tokens.iter().enumerate() {
         match doc.entity_at(i) {
             Some(e) if doc.entities[e].first == i => events.push(Event::Entity(e)),
             Some(_) => {}
             None => {
+                let n = negated(i);
                 for term in doc.terms_at(i) {
-                    events.push(Event::Term(term, i));
+                    events.push(Event::Term(term, i, n));
                 }
                 if !t.quoted && doc.terms_at(i).next().is_none() {
-                    events.push(Event::Term("", i));
+                    events.push(Event::Term("", i, n));
                 }
             }
         }
@@ -230,6 +238,14 @@ fn matches<'r>(
 ) -> Option<Hit<'r>> {
     let mut at = 0;
     let mut captures = Vec::new();
+    // Words in a negation's scope match only a rule about negation
+    // (`not allow {domain}`): "don't kick out the members who joined" is
+    // not about who joined.
+    let about_negation = rule
+        .items
+        .iter()
+        .any(|i| matches!(i, Item::Words(alts) if alts.iter().any(|a| a == &["not"])));
+    let open = |n: &bool| about_negation || !*n;
     let mut strength = 0;
     for item in &rule.items {
         if let Item::Not(inner) = item {
@@ -247,11 +263,11 @@ fn matches<'r>(
                 let fits = alt
                     .iter()
                     .enumerate()
-                    .all(|(n, w)| matches!(events.get(k + n), Some(Event::Term(t, _)) if t == w));
+                    .all(|(n, w)| matches!(events.get(k + n), Some(Event::Term(t, _, neg)) if t == w && open(neg)));
                 fits.then_some((k + alt.len(), None))
             }),
-            (Item::Raw(w), Event::Term(_, tok)) => {
-                (doc.tokens[*tok].lower == *w).then_some((k + 1, None))
+            (Item::Raw(w), Event::Term(_, tok, neg)) => {
+                (doc.tokens[*tok].lower == *w && open(neg)).then_some((k + 1, None))
             }
             (Item::Slot { kind, .. }, Event::Entity(e)) => {
                 let ent = &doc.entities[*e];
@@ -269,7 +285,7 @@ fn matches<'r>(
                     kind: SlotKind::Kind(Kind::Role),
                     ..
                 },
-                Event::Term(_, tok),
+                Event::Term(_, tok, _),
             ) => ex
                 .role_word(&doc.tokens[*tok].lower)
                 .map(|_| (k + 1, Some(Capture::RoleWord(*tok)))),

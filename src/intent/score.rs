@@ -10,7 +10,15 @@ use super::doc::Doc;
 use super::entities::Kind;
 use super::fill::{Context, Filled, fill};
 use super::rules::{Hit, Target};
+use super::safety;
 use crate::spec::Method;
+
+/// What choosing a destructive operation the request did not ask for costs.
+const UNASKED: f32 = -2.0;
+
+/// What a description's BM25 weight counts for, and at most in all.
+const DESCRIBED: f32 = 0.8;
+const DESCRIBED_CAP: f32 = 5.0;
 
 /// How many operations are filled after the first, words-only pass.
 const SHORTLIST: usize = 14;
@@ -23,6 +31,14 @@ pub struct Candidate {
     /// The score's parts, for `help`.
     pub why: Vec<(String, f32)>,
     pub filled: Filled,
+    /// It destroys something the request did not say to destroy.
+    pub unasked_destruction: bool,
+    /// The request's words (as typed) this operation does not know, and how
+    /// many words the request has: thin evidence is no confident pick.
+    pub unknown: Vec<String>,
+    pub words_said: usize,
+    /// How many words of its path the request leaves unsaid.
+    pub unsaid: usize,
 }
 
 /// A score's parts: what counted, and how much.
@@ -56,13 +72,32 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
     let stop = &r.words.stop;
     // Words no operation uses cannot move any score: only numbered terms.
     let mut query: Vec<u32> = Vec::new();
-    for t in &doc.terms {
-        if let Some(id) = terms.get(&t.text).filter(|_| !stop.contains(&t.text))
+    let said_terms = doc
+        .said()
+        .map(|t| t.text.as_str())
+        .chain(doc.negation.flips.iter().map(String::as_str));
+    for t in said_terms {
+        if let Some(id) = terms.get(t).filter(|_| !stop.contains(t))
             && !query.contains(&id)
         {
             query.push(id);
         }
     }
+    let negated: Vec<u32> = doc
+        .unsaid()
+        .filter(|t| !stop.contains(&t.text))
+        .filter_map(|t| terms.get(&t.text))
+        .filter(|id| !query.contains(id))
+        .collect();
+    let negated_verb = doc.unsaid().find_map(|t| verb(r, &t.text));
+    // The first action the request says is its verb; a later one is often
+    // a noun ("re-enable user_1, the ban was a mistake").
+    let main_action = doc
+        .said()
+        .filter_map(|t| terms.get(&t.text))
+        .chain(doc.negation.flips.iter().filter_map(|f| terms.get(f)))
+        .find(|&id| r.index.is_action(id) || verb(r, terms.name(id)).is_some())
+        .filter(|&id| r.index.is_action(id) && verb(r, terms.name(id)).is_none());
     let stands_for: Vec<u32> = implied_terms(r, doc)
         .iter()
         .filter_map(|t| terms.get(t))
@@ -73,13 +108,19 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
         .filter(|id| !query.contains(id))
         .collect();
     let said = doc
-        .terms
-        .iter()
-        .find_map(|t| verb(r, &t.text).map(|v| (v, t.text.as_str())));
+        .said()
+        .find_map(|t| verb(r, &t.text).map(|v| (v, t.text.as_str())))
+        .or_else(|| {
+            doc.negation
+                .flips
+                .first()
+                .map(|f| (Verb::Create, f.as_str()))
+        });
     // "delete a session": revoking is how sessions go away; "ban user_1
     // and user_2" is a bulk ban.
     let mut akin: Vec<u32> = Vec::new();
-    if let Some((_, word)) = said {
+    let first_action = main_action.map(|a| terms.name(a));
+    for word in said.map(|(_, w)| w).into_iter().chain(first_action) {
         for (verb, actions) in &r.words.akin {
             if verb == word {
                 akin.extend(actions.iter().filter_map(|a| terms.get(a)));
@@ -95,14 +136,37 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
     if plural {
         akin.extend(r.words.plural_actions.iter().filter_map(|a| terms.get(a)));
     }
+    // The request's own words, to measure how much of it an operation
+    // accounts for (unknown words count: a long goal sentence whose words
+    // nothing knows is thin evidence).
+    let content: Vec<(&str, &str)> = doc
+        .said()
+        .filter(|t| !stop.contains(&t.text) && !r.words.question.contains(&t.text))
+        .filter(|t| t.text.len() > 1)
+        .map(|t| (t.text.as_str(), doc.tokens[t.at].lower.as_str()))
+        .collect();
     let request = Request {
         query,
+        negated,
+        negated_verb,
+        main_action,
         implied,
         stands_for,
         // A question with no verb asks to read ("which roles does ... have?").
         said: said
             .map(|(v, word)| (v, terms.get(word)))
             .or(doc.question.then_some((Verb::Read, None))),
+        permanent: r.words.permanent.iter().any(|p| {
+            let lower: Vec<&str> = doc.tokens.iter().map(|t| t.lower.as_str()).collect();
+            lower
+                .windows(p.len())
+                .any(|w| w.iter().zip(p).all(|(a, b)| a == b))
+        }),
+        akin_delete: r
+            .words
+            .verbs("delete")
+            .iter()
+            .any(|d| terms.get(d).is_some_and(|id| akin.contains(&id))),
         akin,
         id_params: doc
             .entities
@@ -115,6 +179,12 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
                     .filter_map(|p| terms.get(p))
                     .collect()
             })
+            .collect(),
+        stray_prefixes: doc
+            .entities
+            .iter()
+            .filter(|e| e.kind == Kind::Id && e.id.is_none())
+            .filter_map(|e| e.key.clone())
             .collect(),
         hit_op: hit.and_then(|h| match &h.rule.target {
             Target::Op(m, path) => r
@@ -141,6 +211,7 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
             let mut tally = Tally {
                 total: 0.0,
                 why: None,
+                unsaid: 0,
             };
             words_score(r, i, &request, &mut tally);
             (i, tally.total)
@@ -158,19 +229,38 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
             let mut tally = Tally {
                 total: 0.0,
                 why: Some(&mut why),
+                unsaid: 0,
             };
             words_score(r, op, &request, &mut tally);
-            let words = tally.total;
+            let (words, unsaid) = (tally.total, tally.unsaid);
             let filled = fill(r, &r.vocab[op], doc, ctx, hit);
+            let v = &r.vocab[op];
+            let unasked_destruction = !safety::evidence(
+                r,
+                doc,
+                v,
+                request.hit_op == Some(op),
+                request.named.contains(&op),
+            );
+            if unasked_destruction {
+                why.push(("destroys, not asked".into(), UNASKED));
+            }
             // The quick ID estimate is replaced by what filling found.
             let quick: f32 = why.iter().filter(|(w, _)| w == QUICK).map(|(_, p)| p).sum();
             why.retain(|(w, _)| w != QUICK);
             why.extend(filled.why.iter().cloned());
+            let (unknown, words_said) = unknown_words(r, op, &content);
             Candidate {
+                unsaid,
+                unknown,
+                words_said,
                 op,
-                score: words - quick + filled.points,
+                score: words - quick
+                    + filled.points
+                    + if unasked_destruction { UNASKED } else { 0.0 },
                 why,
                 filled,
+                unasked_destruction,
             }
         })
         .collect();
@@ -181,8 +271,13 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
 /// What every operation is scored against, worked out once per request,
 /// as term numbers.
 struct Request<'h> {
-    /// The request's terms that some operation uses.
+    /// The request's terms that some operation uses (not negated).
     query: Vec<u32>,
+    /// Negated terms ("don't delete ..."), and a negated verb's class.
+    negated: Vec<u32>,
+    negated_verb: Option<Verb>,
+    /// The request's first action word, when it is an operation's action.
+    main_action: Option<u32>,
     /// Terms its IDs and references stand for, not typed.
     implied: Vec<u32>,
     /// Terms its IDs and references stand for, typed or not.
@@ -190,8 +285,14 @@ struct Request<'h> {
     said: Option<(Verb, Option<u32>)>,
     /// Operation actions that count as said.
     akin: Vec<u32>,
+    /// A DELETE counts as said (`akin.revoke = delete`).
+    akin_delete: bool,
+    /// The request says it is for good (`permanent` of words.txt).
+    permanent: bool,
     /// For each ID: the parameters it fills.
     id_params: Vec<Vec<u32>>,
+    /// The prefixes of IDs the grammar does not know.
+    stray_prefixes: Vec<String>,
     /// The operation a rule chose, and the rule.
     hit_op: Option<usize>,
     hit: Option<&'h Hit<'h>>,
@@ -203,6 +304,8 @@ struct Request<'h> {
 struct Tally<'w> {
     total: f32,
     why: Option<&'w mut Why>,
+    /// How many of its path's words the request leaves unsaid.
+    unsaid: usize,
 }
 
 impl Tally<'_> {
@@ -260,20 +363,49 @@ fn words_score(r: &Router, op: usize, q: &Request, t: &mut Tally) {
             None => {}
         }
     }
+    // Words only its descriptions use: what it does, said as a goal. A
+    // thing another operation's path names is that operation's, not a goal.
+    let mut described = 0.0;
+    for &w in &q.query {
+        if x.weight(w).is_none()
+            && !r.index.is_path_term(w)
+            && let Some(d) = x.described(w)
+        {
+            described += d;
+        }
+    }
+    if described > 0.0 {
+        t.add(
+            || "its description".into(),
+            (described * DESCRIBED).min(DESCRIBED_CAP),
+        );
+    }
     for &w in &q.implied {
         if let Some(weight) = x.weight(w) {
             t.add(|| format!("`{}` (from an ID)", terms.name(w)), weight * 0.5);
         }
     }
-    let akin = x.action.is_some_and(|a| q.akin.contains(&a));
+    // A DELETE, which has no action of its own, is akin to a verb whose
+    // `akin.*` list says `delete`.
+    let akin = match x.action {
+        Some(a) => q.akin.contains(&a),
+        None => v.method == Method::Delete && q.akin_delete,
+    };
+    if akin || (x.action.is_some() && x.action == q.main_action) {
+        t.add(|| "its action said first".into(), 1.0);
+    }
     if let Some(a) = x.action.filter(|a| !q.query.contains(a) && !akin) {
         t.add(|| format!("action `{}` not said", terms.name(a)), -1.5);
     }
+    // What an action acts on is named in its last segment
+    // (`remove_password`): unsaid, it weighs more than a parent's name.
     for &w in &x.segments {
         let covered =
             q.query.contains(&w) || q.implied.contains(&w) || (akin && x.action == Some(w));
         if !covered {
-            t.add(|| format!("`{}` not said", terms.name(w)), -1.0);
+            let points = if x.acted_on.contains(&w) { -2.0 } else { -1.0 };
+            t.unsaid += 1;
+            t.add(|| format!("`{}` not said", terms.name(w)), points);
         }
     }
     // The operation's own name says the verb ("disableMfa" is a DELETE).
@@ -282,8 +414,11 @@ fn words_score(r: &Router, op: usize, q: &Request, t: &mut Tally) {
         .and_then(|(_, word)| word)
         .and_then(|w| x.weight(w))
         .is_some_and(|w| w >= 1.5);
+    let own_action = x.action.is_some() && x.action == q.main_action;
     let verb_points = match (q.said.map(|(v, _)| v), v.method) {
-        _ if akin => 1.0,
+        _ if akin => 2.0,
+        // "cancel subscription item X" says the DELETE's own action.
+        (None, _) if own_action => 2.0,
         (Some(Verb::Read), Method::Get) => 2.0 + if v.collection { 0.5 } else { 0.0 },
         // Never turn a read into a write.
         (Some(Verb::Read), _) => -6.0,
@@ -304,6 +439,26 @@ fn words_score(r: &Router, op: usize, q: &Request, t: &mut Tally) {
     if verb_points != 0.0 {
         t.add(|| "verb".into(), verb_points);
     }
+    for &w in &q.negated {
+        if x.action == Some(w) || x.segments.last() == Some(&w) {
+            t.add(|| format!("`{}` negated", terms.name(w)), -3.0);
+        } else if x.segments.contains(&w) {
+            t.add(|| format!("`{}` negated", terms.name(w)), -1.0);
+        }
+    }
+    let negated_method = match q.negated_verb {
+        Some(Verb::Delete) => v.method == Method::Delete,
+        Some(Verb::Create) => v.method == Method::Post,
+        Some(Verb::Update) => matches!(v.method, Method::Patch | Method::Put),
+        _ => false,
+    };
+    if negated_method {
+        t.add(|| "verb negated".into(), -3.0);
+    }
+    // "for good", "permanently": what cannot be undone is a DELETE.
+    if q.permanent && v.method == Method::Delete {
+        t.add(|| "permanent".into(), 1.5);
+    }
     if v.deprecated {
         t.add(|| "deprecated".into(), -0.5);
     }
@@ -323,4 +478,33 @@ fn words_score(r: &Router, op: usize, q: &Request, t: &mut Tally) {
             t.add(|| QUICK.into(), 3.0);
         }
     }
+    // IDs of prefixes the grammar does not know: by how well the prefix
+    // abbreviates a parameter (`subi_`, a subscription item).
+    for prefix in &q.stray_prefixes {
+        let fit = v
+            .params
+            .iter()
+            .map(|(p, before)| super::fill::abbreviation_fit(prefix, p, before))
+            .fold(0.0, f32::max);
+        if fit > 1.0 {
+            t.add(|| QUICK.into(), fit);
+        }
+    }
+}
+
+/// The request's words an operation does not know (its vocabulary and
+/// descriptions), as typed; and how many words the request has.
+fn unknown_words(r: &Router, op: usize, content: &[(&str, &str)]) -> (Vec<String>, usize) {
+    let x = &r.index.ops[op];
+    let unknown = content
+        .iter()
+        .filter(|(term, _)| {
+            !r.index
+                .terms
+                .get(term)
+                .is_some_and(|w| x.weight(w).is_some() || x.described(w).is_some())
+        })
+        .map(|(_, raw)| raw.to_string())
+        .collect();
+    (unknown, content.len())
 }

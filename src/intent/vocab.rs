@@ -7,12 +7,14 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use super::doc::Words;
 use super::lexicon::{Lexicon, camel_words};
 use crate::spec::{JsonKind, Method, Operation, ParamIn, Spec};
 
 /// Where a field goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Place {
     Path,
     Query,
@@ -21,7 +23,7 @@ pub enum Place {
     Item,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     pub name: String,
     pub place: Place,
@@ -35,7 +37,7 @@ pub struct Field {
     pub enums: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OpVocab {
     pub method: Method,
     pub path: String,
@@ -58,6 +60,18 @@ pub struct OpVocab {
     /// update/delete (`ban`, `revoke`, `replace`, `bulk`...): a request
     /// that does not say it rarely means this operation.
     pub action: Option<String>,
+    /// It destroys or cuts off something: a DELETE, or an action or last
+    /// path segment of `destructive` in actions.txt.
+    pub destructive: bool,
+    /// Words that, typed, say this destructive action: the raw verb of its
+    /// name (`disable` of disableMfa) and of its last segment (`ban`,
+    /// `set_compromised`), and their terms when those are not plain verbs.
+    pub evidence: Vec<String>,
+    /// The terms of its description and its parameters' and top-level body
+    /// fields' descriptions, in order (for the BM25 index of
+    /// [`super::describe`]); only the build needs them.
+    #[serde(skip)]
+    pub described: Vec<String>,
 }
 
 impl OpVocab {
@@ -182,6 +196,17 @@ fn op_vocab(spec: &Spec, lex: &Lexicon, words: &Words, op: &Operation) -> OpVoca
             add(lex.text_terms(name), FIELD);
         }
     }
+    let (destructive, evidence) = destruction(lex, words, op, raw.last(), action.as_deref());
+    let mut described = lex.text_terms(&op.description);
+    for p in &op.parameters {
+        described.extend(lex.text_terms(&p.description));
+    }
+    if let Some(id) = op.request_body.as_ref().and_then(|b| b.schema) {
+        for prop in spec.properties(id) {
+            described.extend(lex.text_terms(&spec.schema(prop.schema).description));
+        }
+    }
+    described.retain(|t| !stop.contains(t) && !t.chars().all(|c| c.is_ascii_digit()));
     let mut names = vec![op.operation_id.to_lowercase()];
     if let (Some(g), Some(n)) = (&op.group, &op.name_override) {
         names.push(format!("{g}.{n}").to_lowercase());
@@ -200,7 +225,58 @@ fn op_vocab(spec: &Spec, lex: &Lexicon, words: &Words, op: &Operation) -> OpVoca
         fields,
         names,
         action,
+        destructive,
+        evidence,
+        described,
     }
+}
+
+/// Whether an operation destroys, and the words that say so.
+fn destruction(
+    lex: &Lexicon,
+    words: &Words,
+    op: &Operation,
+    last: Option<&&str>,
+    action: Option<&str>,
+) -> (bool, Vec<String>) {
+    let list = &words.destructive;
+    let verb_source = op.name_override.as_deref().unwrap_or(&op.operation_id);
+    let name_verb = camel_words(verb_source)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let segment = last
+        .filter(|s| !s.starts_with('{'))
+        .map(|s| s.to_lowercase());
+    let mut evidence: Vec<String> = Vec::new();
+    for raw in [Some(name_verb), segment].into_iter().flatten() {
+        // The listed word itself says it (`remove` of remove_password, not
+        // `password`; `set_compromised` whole).
+        let Some(d) = list.iter().find(|d| {
+            raw == **d
+                || raw
+                    .strip_prefix(d.as_str())
+                    .is_some_and(|r| r.starts_with('_'))
+        }) else {
+            continue;
+        };
+        evidence.push(d.clone());
+        let plain = words.verbs("plain");
+        evidence.extend(
+            lex.text_terms(d)
+                .into_iter()
+                .filter(|t| !plain.contains(t) || words.verbs("delete").contains(t)),
+        );
+    }
+    let destructive = op.method == Method::Delete || !evidence.is_empty();
+    // A destructive operation's own action says it ("cancel" a
+    // subscription item is its DELETE).
+    if destructive {
+        evidence.extend(action.map(str::to_string));
+    }
+    evidence.sort();
+    evidence.dedup();
+    (destructive, evidence)
 }
 
 /// The top-level properties of what an operation returns on success (of

@@ -287,7 +287,7 @@ pub struct Property<'s> {
     pub required: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum JsonKind {
     String,
     Integer,

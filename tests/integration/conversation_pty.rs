@@ -117,8 +117,8 @@ async fn server() -> MockServer {
         ),
         (
             "GET",
-            "/directories",
-            json!({"data": [{"object": "directory", "id": "dir_1", "name": "Okta"}], "total_count": 1}),
+            "/instance/organization_settings",
+            json!({"object": "organization_settings", "enabled": true, "max_allowed_memberships": 5}),
         ),
     ] {
         Mock::given(method(verb))
@@ -191,16 +191,16 @@ fn a_conversation_acts_on_what_it_remembers() {
     assert_eq!(sent().last().unwrap(), "DELETE /users/user_2abc");
 
     // Two operations tie: a numbered list; the number runs one.
-    r.say(
-        "list directories",
-        "Several requests match `list directories`",
-    );
-    r.wait("1  GET /directories");
+    r.say("show settings", "Several requests match `show settings`");
+    r.wait("1  GET /instance/organization_settings");
     r.wait(PROMPT);
     assert_eq!(sent().len(), 3, "a list to pick from sends nothing");
-    r.say("1", "dir_1");
+    r.say("1", "max_allowed_memberships");
     r.wait(PROMPT);
-    assert_eq!(sent().last().unwrap(), "GET /directories");
+    assert_eq!(
+        sent().last().unwrap(),
+        "GET /instance/organization_settings"
+    );
     let seen = r.exit(1);
     assert_eq!(
         sent(),
@@ -208,7 +208,7 @@ fn a_conversation_acts_on_what_it_remembers() {
             "GET /users/user_2abc",
             "POST /users/user_2abc/ban",
             "DELETE /users/user_2abc",
-            "GET /directories"
+            "GET /instance/organization_settings"
         ]
     );
     assert_no_secret(KEY, &seen, "terminal");

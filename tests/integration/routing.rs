@@ -23,6 +23,11 @@ struct Outcome {
     kind: String,
     ok: bool,
     detail: String,
+    /// The expected operation is the plan's or one of its alternatives (or
+    /// of the candidates offered instead of a plan).
+    top3: bool,
+    /// The router did not commit: no plan, or a plan marked not confident.
+    abstained: bool,
 }
 
 fn judge(router: &Router, line: &Value) -> Outcome {
@@ -32,6 +37,8 @@ fn judge(router: &Router, line: &Value) -> Outcome {
         kind: kind.clone(),
         ok: false,
         detail: format!("{q}\n      {detail}"),
+        top3: false,
+        abstained: true,
     };
     let text = match command::parse_line(q, &Options::default()) {
         Ok(c) => match c.mode {
@@ -47,20 +54,36 @@ fn judge(router: &Router, line: &Value) -> Outcome {
         repl: false,
     };
     let routing = router.route(&text, &ctx);
-    let Some(plan) = routing.plan else {
-        return fail(format!(
-            "no plan (answer: {:?}; suggestions: {:?})",
-            routing.answer.map(|a| a.title),
-            routing.suggestions
-        ));
-    };
-    let last = plan.steps.last().map(|s| s.label()).unwrap_or_default();
     let ops: Vec<&str> = line["ops"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(Value::as_str)
         .collect();
+    let offered: Vec<String> = routing
+        .plan
+        .iter()
+        .flat_map(|p| p.alternatives.iter().take(2).cloned())
+        .chain(
+            routing
+                .ties
+                .iter()
+                .take(3)
+                .filter_map(|p| p.steps.last().map(|s| s.label())),
+        )
+        .collect();
+    let Some(plan) = routing.plan else {
+        let mut o = fail(format!(
+            "no plan (answer: {:?}; suggestions: {:?})",
+            routing.answer.map(|a| a.title),
+            routing.suggestions
+        ));
+        o.top3 = offered.iter().any(|l| ops.contains(&l.as_str()));
+        return o;
+    };
+    let last = plan.steps.last().map(|s| s.label()).unwrap_or_default();
+    let top3 = ops.contains(&last.as_str()) || offered.iter().any(|l| ops.contains(&l.as_str()));
+    let abstained = !routing.confident;
     let steps: String = plan.steps.iter().map(|s| s.to_json().to_string()).collect();
     let whole = serde_json::to_string(&plan).unwrap_or_default();
     let missing: Vec<&str> = line["values"]
@@ -71,15 +94,21 @@ fn judge(router: &Router, line: &Value) -> Outcome {
         .filter(|v| !steps.contains(v) && !whole.contains(v))
         .collect();
     if !ops.contains(&last.as_str()) || !missing.is_empty() {
-        return fail(format!(
-            "got {last} (want {ops:?}); values missing {missing:?}\n      steps {steps}\n      why {:?}",
+        let mut o = fail(format!(
+            "got {last} (want {ops:?}){}; values missing {missing:?}\n      steps {steps}\n      why {:?}",
+            if routing.confident { " CONFIDENT" } else { "" },
             routing.why
         ));
+        o.top3 = top3;
+        o.abstained = abstained;
+        return o;
     }
     Outcome {
         kind,
         ok: true,
-        detail: String::new(),
+        detail: format!("{q}\n      why {:?}", routing.why),
+        top3,
+        abstained,
     }
 }
 
@@ -102,6 +131,9 @@ fn measure(router: &Router, file: &Path) -> f64 {
         }
     }
     let right = outcomes.iter().filter(|o| o.ok).count();
+    for o in outcomes.iter().filter(|o| o.ok && o.abstained) {
+        println!("  UNSURE {}", o.detail);
+    }
     println!("{}:", file.display());
     for (kind, (ok, all)) in &kinds {
         println!(
@@ -342,15 +374,16 @@ fn sdk_code_for_fast_paths_only() {
 
 #[test]
 fn repl_offers_near_ties_as_numbered_choices() {
-    let Some((out, _, code)) = binary(&[], "list directories\n") else {
+    let Some((out, _, code)) = binary(&[], "show settings\n") else {
         return;
     };
     assert_eq!(code, 0);
     assert!(out.contains("Several requests match"), "{out}");
-    assert!(
-        out.contains("1  GET /directories") || out.contains("1  GET /scim_directories"),
-        "{out}"
-    );
+    assert!(out.contains("1  GET /instance"), "{out}");
+    // One-shot makes the same decision: not confident, a read, so it runs
+    // (here without a key: the key error, not a pick list).
+    let (_, err, _) = binary(&["show", "settings"], "").unwrap();
+    assert!(!err.contains("Several requests"), "{err}");
     // A tag name still browses first.
     let (out, _, _) = binary(&["Users"], "").unwrap();
     assert!(out.contains("endpoints (spec"), "{out}");
@@ -381,6 +414,8 @@ fn field_corpus() {
     let text = std::fs::read_to_string(&file).expect("the field corpus");
     let mut by: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
     let (mut wrong_destructive, mut wrong_write, mut lines) = (0, 0, 0);
+    // Per split: (lines, top-3 hits, abstentions, confident and wrong).
+    let mut rates: BTreeMap<String, (usize, usize, usize, usize)> = BTreeMap::new();
     let mut holdout = (0, 0);
     for l in text.lines().filter(|l| !l.trim().is_empty()) {
         let line: Value = serde_json::from_str(l).expect("JSON");
@@ -392,6 +427,11 @@ fn field_corpus() {
         if outcome.ok {
             e.0 += 1;
         }
+        let rate = rates.entry(split.clone()).or_default();
+        rate.0 += 1;
+        rate.1 += usize::from(outcome.top3);
+        rate.2 += usize::from(outcome.abstained);
+        rate.3 += usize::from(!outcome.ok && !outcome.abstained);
         if split == "holdout" {
             holdout.1 += 1;
             holdout.0 += usize::from(outcome.ok);
@@ -434,8 +474,21 @@ fn field_corpus() {
             100.0 * ok as f64 / all.max(1) as f64
         );
     }
+    for (split, (n, top3, abstained, confident_wrong)) in &rates {
+        let pct = |k: &usize| 100.0 * *k as f64 / (*n).max(1) as f64;
+        println!(
+            "  {split:<8} top-3 {:.1}%; abstained {:.1}%; confident and wrong {:.1}%",
+            pct(top3),
+            pct(abstained),
+            pct(confident_wrong)
+        );
+    }
     println!(
         "  {lines} lines; wrong-destructive {wrong_destructive}; unwanted writes {wrong_write}"
+    );
+    assert_eq!(
+        wrong_destructive, 0,
+        "a destructive operation nobody asked for was planned"
     );
     let _ = holdout;
 }
@@ -457,4 +510,81 @@ fn planned_ops(router: &Router, q: &str) -> Vec<String> {
         .plan
         .map(|p| p.steps.iter().map(|s| s.label()).collect())
         .unwrap_or_default()
+}
+
+/// The help screen's plain-English examples, and requests the REPL once
+/// offered a pick list for while one-shot ran them, are confident: the
+/// REPL and one-shot decide the same, and these need no pick.
+#[test]
+fn help_examples_never_need_a_pick() {
+    let Some(router) = router() else { return };
+    let help =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/render/help.txt"))
+            .expect("help.txt");
+    let mut examples: Vec<String> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Plain English"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.trim().split("  ").next())
+        .flat_map(|e| e.split(" / ").map(str::to_string).collect::<Vec<_>>())
+        .filter(|e| !e.ends_with('?'))
+        .collect();
+    assert!(examples.len() >= 6, "{examples:?}");
+    for more in [
+        "list organizations",
+        "list domains",
+        "lsit orgs",
+        "revoke session sess_123",
+    ] {
+        examples.push(more.to_string());
+    }
+    let memory = Memory::default();
+    let ctx = Context {
+        now_ms: NOW,
+        memory: &memory,
+        repl: true,
+    };
+    for e in &examples {
+        let r = router.route(e, &ctx);
+        assert!(
+            r.plan.is_some() && r.confident && r.ties.is_empty(),
+            "{e}: {:?}",
+            r.why
+        );
+    }
+}
+
+/// A router loaded from the disk cache routes exactly as a fresh build:
+/// the field corpus gets the same plans both ways.
+#[test]
+fn the_cached_router_routes_like_a_fresh_one() {
+    let Some(spec) = common::spec("2026-05-12") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fresh = Router::new(&spec).expect("the grammar loads");
+    Router::load(&spec, Some(dir.path())).expect("builds and writes");
+    let cached = Router::load(&spec, Some(dir.path())).expect("reads");
+    assert!(
+        std::fs::read_dir(dir.path().join("router")).is_ok_and(|d| d.count() == 1),
+        "one cache file"
+    );
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/routing_field.jsonl"),
+    )
+    .expect("the field corpus");
+    let memory = Memory::default();
+    let ctx = Context {
+        now_ms: NOW,
+        memory: &memory,
+        repl: false,
+    };
+    for l in text.lines().filter(|l| !l.trim().is_empty()) {
+        let q: Value = serde_json::from_str(l).expect("JSON");
+        let q = q["q"].as_str().unwrap_or_default();
+        let (a, b) = (fresh.route(q, &ctx), cached.route(q, &ctx));
+        assert_eq!(a.plan, b.plan, "{q}");
+        assert_eq!(a.confident, b.confident, "{q}");
+    }
 }

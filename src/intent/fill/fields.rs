@@ -173,6 +173,7 @@ fn together(r: &Router, doc: &Doc, f: &mut Filled, field: &Field, e: usize) {
         };
         if let Some(Value::Array(list)) = list {
             list.push(extra);
+            f.score(format!("{} takes `{}` too", field.name, other.text()), 1.0);
         }
     }
 }

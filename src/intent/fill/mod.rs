@@ -8,6 +8,8 @@
 mod fields;
 mod path;
 
+pub use path::abbreviation_fit;
+
 use serde_json::{Map, Value};
 
 use super::Router;
@@ -39,6 +41,11 @@ pub struct Filled {
     pub used: Vec<bool>,
     /// Free words taken as values (a template's slug).
     pub used_tokens: Vec<usize>,
+    /// Path parameters filled from a free word: a guess, never the target
+    /// of a destructive operation.
+    pub guessed: Vec<String>,
+    /// More targets of the same request: one more request each.
+    pub targets: Vec<MoreTarget>,
     pub lookup: Option<Lookup>,
     pub meta: Option<MetaWrite>,
     /// Fields named in words ("last name to ...").
@@ -141,9 +148,29 @@ pub fn set_path(map: &mut Map<String, Value>, path: &str, value: Value) {
     }
 }
 
+/// One more target of the same request: the slot, and the value that
+/// replaces the first target's there ("ban user_1, user_2 and user_3").
+#[derive(Debug, Clone, PartialEq)]
+pub struct MoreTarget {
+    pub slot: Slot,
+    pub value: Value,
+}
+
 fn leftovers(doc: &Doc, f: &mut Filled) {
     for (e, ent) in doc.entities.iter().enumerate() {
         if f.used[e] || !ent.hard {
+            continue;
+        }
+        // Another value of the kind that filled a single slot: one more
+        // request, for that target.
+        if let Some(slot) = same_kind_slot(doc, f, e) {
+            f.used[e] = true;
+            f.targets.push(MoreTarget {
+                slot,
+                value: ent.value.clone(),
+            });
+            // Less than one request for all, where the spec has one.
+            f.score(format!("one more request for `{}`", ent.text()), -1.5);
             continue;
         }
         let points = match ent.kind {
@@ -156,4 +183,32 @@ fn leftovers(doc: &Doc, f: &mut Filled) {
             f.score(format!("{:?} `{}` unused", ent.kind, ent.text()), points);
         }
     }
+}
+
+/// The single-valued slot a value of the same kind as entity `e` (an ID of
+/// its prefix, an email, a phone) already fills.
+fn same_kind_slot(doc: &Doc, f: &Filled, e: usize) -> Option<Slot> {
+    let ent = &doc.entities[e];
+    if !matches!(ent.kind, Kind::Id | Kind::Email | Kind::Phone) {
+        return None;
+    }
+    let twin = |v: &Value| {
+        doc.entities.iter().enumerate().any(|(o, other)| {
+            o != e
+                && f.used[o]
+                && other.kind == ent.kind
+                && other.key == ent.key
+                && Some(other.text().as_str()) == v.as_str()
+        })
+    };
+    if let Some((p, _)) = f.path.iter().find(|(_, v)| twin(v)) {
+        return Some(Slot::Path(p.clone()));
+    }
+    if let Some((p, _)) = f.query.iter().find(|(_, v)| twin(v)) {
+        return Some(Slot::Query(p.clone()));
+    }
+    f.body
+        .iter()
+        .find(|(_, v)| twin(v))
+        .map(|(k, _)| Slot::Body(format!("/{k}")))
 }

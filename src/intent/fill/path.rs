@@ -13,7 +13,7 @@ use crate::plan::Slot;
 
 pub fn params(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, f: &mut Filled) {
     let mut refs = doc.refs.len();
-    for (p, _) in &v.params {
+    for (p, before) in &v.params {
         let free = |f: &Filled, e: usize| !f.used[e] && doc.entities[e].kind == Kind::Id;
         let by_table = (0..doc.entities.len())
             .find(|&e| free(f, e) && id_params(r, &doc.entities[e]).contains(p));
@@ -36,12 +36,26 @@ pub fn params(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, f: &mut Filled)
             f.score(format!("{p} from an allowed value"), 1.5);
             continue;
         }
-        // An ID of a prefix the grammar does not know fills what is left.
-        let stray = (0..doc.entities.len()).find(|&e| free(f, e) && doc.entities[e].id.is_none());
-        if let Some(e) = stray {
+        // An ID of a prefix the grammar does not know fills what is left,
+        // best when its prefix abbreviates the parameter (`subi_` for a
+        // subscription item, `oa_` for an OAuth application).
+        let names = param_words(p, before);
+        let stray = (0..doc.entities.len())
+            .filter(|&e| free(f, e) && doc.entities[e].id.is_none())
+            .map(|e| {
+                let prefix = doc.entities[e].key.as_deref().unwrap_or("");
+                (e, abbreviation(prefix, &names))
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        if let Some((e, fit)) = stray {
             f.used[e] = true;
             f.path.push((p.clone(), doc.entities[e].value.clone()));
-            f.score(format!("{p} from an ID of another kind"), 1.0);
+            let why = if fit > 1.0 {
+                format!("{p} from an ID whose prefix abbreviates it")
+            } else {
+                format!("{p} from an ID of another kind")
+            };
+            f.score(why, fit);
             continue;
         }
         if r.is_user_param(p)
@@ -59,6 +73,7 @@ pub fn params(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, f: &mut Filled)
             }
             f.path
                 .push((p.clone(), Value::from(doc.tokens[k].text.as_str())));
+            f.guessed.push(p.clone());
             f.score(format!("{p} from the word `{}`", doc.tokens[k].text), 1.0);
             continue;
         }
@@ -92,7 +107,9 @@ fn remembered(r: &Router, p: &str, ctx: &Context, f: &mut Filled) {
             ));
             f.missing.push(p.to_string());
             f.referred.push(p.to_string());
-            f.score(format!("{p} refers back"), 1.0);
+            // "now that", "she": a reference with nothing to refer to says
+            // little about which operation is meant.
+            f.score(format!("{p} refers back"), -1.0);
         }
     }
 }
@@ -195,4 +212,92 @@ fn identification(r: &Router, doc: &Doc, f: &Filled, slot: Slot) -> Option<(usiz
         .or(candidates.first())?;
     let (by, value) = (by.to_string(), ent.text());
     Some((*e, Lookup { by, value, slot }))
+}
+
+/// How well an unknown ID prefix abbreviates a path parameter.
+pub fn abbreviation_fit(prefix: &str, param: &str, before: &[String]) -> f32 {
+    abbreviation(prefix, &param_words(param, before))
+}
+
+/// The words a path parameter is named by: its own name without `id`, then
+/// the terms of the literal segment before it (`{id}` of `/redirect_urls`).
+fn param_words(param: &str, before: &[String]) -> Vec<Vec<String>> {
+    let own: Vec<String> = crate::intent::lexicon::words(param)
+        .into_iter()
+        .filter(|w| w != "id")
+        .collect();
+    [own, before.to_vec()]
+        .into_iter()
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// How well an unknown ID prefix abbreviates a parameter's words: its
+/// letters in order within them, from the first word's first letter (2.5),
+/// taking every word's initial too (+1), several initials (+0.5);
+/// otherwise a stray ID (0.5).
+fn abbreviation(prefix: &str, names: &[Vec<String>]) -> f32 {
+    let short: Vec<char> = prefix
+        .trim_end_matches('_')
+        .to_lowercase()
+        .chars()
+        .collect();
+    let mut best: f32 = 0.5;
+    for words in names {
+        let Some(first) = words.first().and_then(|w| w.chars().next()) else {
+            continue;
+        };
+        if short.first() != Some(&first) {
+            continue;
+        }
+        let letters: Vec<(char, bool)> = words
+            .iter()
+            .flat_map(|w| w.chars().enumerate().map(|(j, c)| (c, j == 0)))
+            .collect();
+        let (k, initials) = match initials_taken(&short, &letters) {
+            Some(n) => (short.len(), n),
+            None => (0, 0),
+        };
+        if k == short.len() {
+            let all = if initials == words.len() { 1.0 } else { 0.0 };
+            let several = if initials >= 2 { 0.5 } else { 0.0 };
+            best = best.max(2.5 + all + several);
+        }
+    }
+    best
+}
+
+/// Whether `short` is a subsequence of `letters` (each with whether it
+/// starts a word), and then the most word starts it can take.
+fn initials_taken(short: &[char], letters: &[(char, bool)]) -> Option<usize> {
+    let (&c, rest) = match short.split_first() {
+        Some(x) => x,
+        None => return Some(0),
+    };
+    (0..letters.len())
+        .filter(|&i| letters[i].0 == c)
+        .filter_map(|i| {
+            initials_taken(rest, &letters[i + 1..]).map(|n| n + usize::from(letters[i].1))
+        })
+        .max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fit(prefix: &str, words: &[&str]) -> f32 {
+        abbreviation(prefix, &[words.iter().map(|w| w.to_string()).collect()])
+    }
+
+    #[test]
+    fn prefixes_abbreviate_parameter_names() {
+        assert_eq!(fit("subi_", &["subscription", "item"]), 4.0);
+        assert_eq!(fit("we_", &["waitlist", "entry"]), 4.0);
+        assert_eq!(fit("dom_", &["domain"]), 3.5);
+        assert_eq!(fit("jtmpl_", &["jwt", "template"]), 4.0);
+        assert_eq!(fit("oa_", &["oauth", "application"]), 4.0);
+        assert_eq!(fit("oa_", &["organization"]), 3.5);
+        assert_eq!(fit("oa_", &["user"]), 0.5);
+    }
 }

@@ -1,0 +1,57 @@
+//! The router's build, cached on disk beside the digested spec index:
+//! `router/<key>.bin` under the cache directory, in postcard. The key hashes
+//! the program version, a format number, every grammar file and the spec
+//! itself, so a new spec, a changed grammar or a new program never reads a
+//! stale build. The cache is an optimisation: any failure to read or write
+//! it just builds.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::built::Built;
+use super::grammar;
+use crate::spec::Spec;
+
+/// Bumped whenever [`Built`] changes shape or meaning.
+const FORMAT: u32 = 1;
+
+/// The cache file for a spec.
+pub fn path(dir: &Path, spec: &Spec) -> PathBuf {
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION"));
+    h.update(FORMAT.to_le_bytes());
+    for (name, text) in grammar::files() {
+        h.update(name);
+        h.update(text);
+    }
+    // The spec as digested: what the build reads.
+    h.update(postcard::to_allocvec(spec).unwrap_or_default());
+    let key: String = h
+        .finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    dir.join("router")
+        .join(format!("{}-{key}.bin", spec.version))
+}
+
+/// The cached build for a spec, or a fresh one (then written).
+pub fn load(dir: &Path, spec: &Spec, build: impl FnOnce() -> Built) -> Built {
+    let file = path(dir, spec);
+    if let Some(built) = std::fs::read(&file)
+        .ok()
+        .and_then(|b| postcard::from_bytes::<Built>(&b).ok())
+    {
+        let mut built = built;
+        built.lex.restore();
+        return built;
+    }
+    let built = build();
+    if let Ok(bytes) = postcard::to_allocvec(&built) {
+        // Failing to write only costs the next run a build.
+        let _ = crate::source::index::write_atomic(&file, &bytes);
+    }
+    built
+}
