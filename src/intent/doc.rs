@@ -24,6 +24,11 @@ pub struct Words {
     pub value_cue: HashSet<String>,
     pub suffix: HashSet<String>,
     pub question: HashSet<String>,
+    /// Phrases that ask how to do something ("how do I"), longest first:
+    /// the request after them is answered, never sent.
+    pub howto: Vec<Vec<String>>,
+    /// Words skipped after a how-to phrase ("do I call to").
+    pub howto_skip: HashSet<String>,
     /// `(phrase, object)`: `them` is a user, `it` is anything.
     pub refs: Vec<(Vec<String>, Option<String>)>,
     /// `(verb, operation actions that count as it)`.
@@ -66,6 +71,12 @@ impl Words {
             value_cue: set("value.cue"),
             suffix: set("suffix"),
             question: set("question"),
+            howto: {
+                let mut p = phrases(table.list("howto"));
+                p.sort_by_key(|w| std::cmp::Reverse(w.len()));
+                p
+            },
+            howto_skip: set("howto.skip"),
             refs,
             akin: table.family("akin"),
             verbs: table.family("verb"),
@@ -77,11 +88,7 @@ impl Words {
                 grammar.actions.flips.clone(),
             ),
             destructive: grammar.actions.destructive.clone(),
-            permanent: table
-                .list("permanent")
-                .iter()
-                .map(|p| p.split_whitespace().map(str::to_string).collect())
-                .collect(),
+            permanent: phrases(table.list("permanent")),
         }
     }
 
@@ -109,6 +116,7 @@ impl Words {
             out.extend(set.iter().cloned());
         }
         out.extend(self.refs.iter().flat_map(|(p, _)| p.clone()));
+        out.extend(self.howto.iter().flatten().cloned());
         let n = &self.negation;
         for p in n.negators.iter().chain(&n.wish) {
             out.extend(p.iter().cloned());
@@ -116,6 +124,12 @@ impl Words {
         out.extend(n.contrast.iter().cloned());
         out
     }
+}
+
+fn phrases(list: Vec<String>) -> Vec<Vec<String>> {
+    list.iter()
+        .map(|p| p.split_whitespace().map(str::to_string).collect())
+        .collect()
 }
 
 /// A reference to something earlier in the conversation ("them", "that
@@ -136,6 +150,8 @@ pub struct Doc {
     pub question: bool,
     /// Starts with a question word.
     pub leading_question: bool,
+    /// Asks how to do something: the token after the `howto` phrase.
+    pub howto: Option<usize>,
     pub refs: Vec<Ref>,
     /// Which terms are negated, and what a wish that something stop means.
     pub negation: Negation,
@@ -227,12 +243,34 @@ impl Doc {
             }
         }
         let negation = words_.negation.read(&tokens, &terms, question);
+        let howto = (0..tokens.len()).find_map(|i| {
+            words_.howto.iter().find_map(|p| {
+                let fits = p.iter().enumerate().all(|(k, w)| {
+                    tokens
+                        .get(i + k)
+                        .is_some_and(|t| t.lower == *w && !t.quoted)
+                });
+                fits.then_some(i + p.len())
+            })
+        });
+        let howto = howto
+            .map(|mut at| {
+                while tokens
+                    .get(at)
+                    .is_some_and(|t| words_.howto_skip.contains(&t.lower))
+                {
+                    at += 1;
+                }
+                at
+            })
+            .filter(|at| *at < tokens.len());
         Doc {
             tokens,
             entities,
             terms,
             question,
             leading_question,
+            howto,
             refs,
             negation,
         }

@@ -94,6 +94,22 @@ mod tests {
             title("how do I page through users?").as_deref(),
             Some("Paging through users")
         );
+        assert_eq!(
+            title("how do I impersonate a user?").as_deref(),
+            Some("Impersonating a user")
+        );
+        assert_eq!(
+            title("how do i verify a session token on my backend").as_deref(),
+            Some("Verifying session tokens")
+        );
+        assert_eq!(
+            title("how do my services talk machine to machine?").as_deref(),
+            Some("Machine-to-machine tokens")
+        );
+        assert_eq!(
+            title("how do I get notified when a user signs up? webhooks?").as_deref(),
+            Some("Webhooks with Svix")
+        );
         assert_eq!(title("ban user_2abc"), None);
     }
 }

@@ -21,6 +21,7 @@ mod entities;
 mod fastpath;
 mod fill;
 pub mod grammar;
+mod howto;
 mod index;
 mod knowledge;
 mod lexicon;

@@ -48,6 +48,9 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Routing {
         .filter(|a| (doc.question && a.score >= 1) || a.score >= 3);
     let params = |i: usize| r.grammar.ids[i].params.clone();
     let hit = rules::best(&r.rules, &doc, &r.ex, &params);
+    if let Some(after) = doc.howto {
+        return super::howto::route(r, &doc, after, ctx, answer);
+    }
     let mut out = Routing {
         answer,
         ..Routing::default()
@@ -231,6 +234,7 @@ fn finish(mut out: Routing, plan: Plan, doc: &Doc) -> Routing {
     // turns into a write.
     let writes = plan.steps.iter().any(|s| s.method.is_write());
     let general_question = doc.question && !particular && writes;
+
     if out.answer.is_some() && particular && out.confident {
         out.answer = None;
     } else if out.answer.is_some() && (doc.leading_question || !out.confident || general_question) {

@@ -588,3 +588,59 @@ fn the_cached_router_routes_like_a_fresh_one() {
         assert_eq!(a.confident, b.confident, "{q}");
     }
 }
+
+/// A how-to question is answered with what to call and never planned: for
+/// every operation of the latest spec, "how do I <its summary>?" (and two
+/// other ways of asking) gets an answer naming a call and no plan.
+#[test]
+fn how_to_questions_are_answered_never_planned() {
+    let Some(spec) = common::spec("2026-05-12") else {
+        return;
+    };
+    let router = Router::new(&spec).expect("the grammar loads");
+    let memory = Memory::default();
+    let ctx = Context {
+        now_ms: NOW,
+        memory: &memory,
+        repl: false,
+    };
+    let mut named = 0;
+    let mut direct = 0;
+    for op in &spec.operations {
+        let task = op.summary.trim_end_matches('.').to_lowercase();
+        let label = format!("{} {}", op.method, op.path);
+        let plain = router.route(&task, &ctx);
+        let reaches = plain.op.as_deref() == Some(label.as_str())
+            || plain
+                .ties
+                .iter()
+                .any(|p| p.steps.last().is_some_and(|s| s.label() == label))
+            || plain.suggestions.contains(&label);
+        direct += 3 * usize::from(reaches);
+        for q in [
+            format!("how do I {task}?"),
+            format!("is there a way to {task}"),
+            format!("which endpoint should I call to {task}"),
+        ] {
+            let out = router.route(&q, &ctx);
+            assert!(out.plan.is_none(), "{q}: planned {:?}", out.op);
+            let answer = out.answer.unwrap_or_else(|| panic!("{q}: no answer"));
+            named += usize::from(answer.body.contains(&label));
+        }
+    }
+    // Asking how names the operation about as often as asking for it
+    // reaches it (the question words take nothing away).
+    let asked = spec.operations.len() * 3;
+    eprintln!(
+        "how-to answers naming their call: {named} of {asked}; the plain request reaches it: {direct}"
+    );
+    assert!(
+        named * 100 >= direct * 95,
+        "{named} of {asked} answers name their call, the plain request reaches {direct}"
+    );
+    // Through the binary: answered, nothing sent, exit 0.
+    let (out, _, code) = binary(&["how do I ban user_2abc?"], "").unwrap();
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("POST /users/{user_id}/ban"), "{out}");
+    assert!(out.contains("/clerk-backend-api ban user_2abc"), "{out}");
+}
