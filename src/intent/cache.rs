@@ -25,8 +25,13 @@ pub fn path(dir: &Path, spec: &Spec) -> PathBuf {
         h.update(name);
         h.update(text);
     }
-    // The spec as digested: what the build reads.
-    h.update(postcard::to_allocvec(spec).unwrap_or_default());
+    // The YAML's hash where the source knows it (every source does);
+    // otherwise the spec as digested, which costs milliseconds.
+    if spec.source_hash.is_empty() {
+        h.update(postcard::to_allocvec(spec).unwrap_or_default());
+    } else {
+        h.update(&spec.source_hash);
+    }
     let key: String = h
         .finalize()
         .iter()

@@ -18,7 +18,7 @@ pub fn content_hash(text: &str) -> String {
 /// Bumped whenever the digest or the model changes what an index holds, so
 /// a development build never reads an index an older digest wrote under the
 /// same program version.
-const INDEX_FORMAT: u32 = 2;
+const INDEX_FORMAT: u32 = 3;
 
 fn index_path(cache_dir: &Path, hash: &str) -> PathBuf {
     cache_dir.join("index").join(format!(
@@ -80,7 +80,8 @@ pub fn digest_with_hash(
     if let Some(spec) = cached {
         return Ok(spec);
     }
-    let spec = spec::digest(text, origin)?;
+    let mut spec = spec::digest(text, origin)?;
+    spec.source_hash = hash.to_string();
     if let Some(Err(e)) = config.cache_dir.as_ref().map(|dir| write(dir, hash, &spec)) {
         notices.push(format!("could not write the spec index cache: {e}"));
     }

@@ -146,6 +146,7 @@ impl<'a> Digester<'a> {
             tags,
             operations,
             schemas: self.schemas,
+            source_hash: String::new(),
         })
     }
 

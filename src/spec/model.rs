@@ -25,6 +25,10 @@ pub struct Spec {
     pub operations: Vec<Operation>,
     /// The schema arena: named components first, then inline schemas.
     pub schemas: Vec<Schema>,
+    /// SHA-256 of the YAML it was digested from, when a source knows it:
+    /// what caches built from the spec are keyed by.
+    #[serde(default)]
+    pub source_hash: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
