@@ -37,6 +37,11 @@ impl Memory {
             .map(|(_, i)| i.as_str())
     }
 
+    /// The newest entry of any type: what a bare "it" or "that" means.
+    pub fn newest(&self) -> Option<(&str, &str)> {
+        self.entries.last().map(|(o, i)| (o.as_str(), i.as_str()))
+    }
+
     /// The last ID whose prefix is `prefix` (`user_`, `org_`), whatever
     /// object carried it.
     pub fn last_with_prefix(&self, prefix: &str) -> Option<&str> {

@@ -272,17 +272,56 @@ impl Router {
     }
 
     /// The ID the conversation last produced for a parameter.
-    fn remembered(&self, param: &str, memory: &Memory) -> Option<(String, String)> {
-        self.grammar
+    /// The conversation's ID for a parameter: `typed` says the reference
+    /// names its object type (`them`, "that org"), so the last object of the
+    /// parameter's type counts; a bare `it` means only the newest object,
+    /// and only when the parameter takes its type. `kinds` are the object
+    /// types the parameter takes.
+    fn remembered(
+        &self,
+        param: &str,
+        kinds: &[String],
+        typed: bool,
+        memory: &Memory,
+    ) -> Option<(String, String)> {
+        let label = |o: &str| o.replace('_', " ");
+        if !typed {
+            return memory
+                .newest()
+                .filter(|(o, _)| kinds.iter().any(|k| k == o))
+                .map(|(o, id)| (id.to_string(), label(o)));
+        }
+        kinds
+            .iter()
+            .find_map(|k| memory.last(k).map(|id| (id.to_string(), label(k))))
+            .or_else(|| {
+                self.grammar
+                    .ids
+                    .iter()
+                    .filter(|p| p.params.iter().any(|x| x == param))
+                    .find_map(|p| {
+                        memory
+                            .last_with_prefix(&p.prefix)
+                            .map(|id| (id.to_string(), label(&p.object)))
+                    })
+            })
+    }
+
+    /// The object types a path parameter takes: those of `ids.txt` that
+    /// fill it, and the singular of the segment before it
+    /// (`/jwt_templates/{template_id}` takes a `jwt_template`).
+    fn param_kinds(&self, param: &str, before: &[String]) -> Vec<String> {
+        let mut kinds: Vec<String> = self
+            .grammar
             .ids
             .iter()
             .filter(|p| p.params.iter().any(|x| x == param))
-            .find_map(|p| {
-                memory
-                    .last(&p.object)
-                    .or_else(|| memory.last_with_prefix(&p.prefix))
-                    .map(|id| (id.to_string(), p.object.replace('_', " ")))
-            })
+            .map(|p| p.object.clone())
+            .collect();
+        if !before.is_empty() {
+            kinds.push(before.join("_"));
+        }
+        kinds
     }
 
     fn fields_for_key(&self, key: &str) -> &[String] {

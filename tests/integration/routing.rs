@@ -644,3 +644,54 @@ fn how_to_questions_are_answered_never_planned() {
     assert!(out.contains("POST /users/{user_id}/ban"), "{out}");
     assert!(out.contains("/clerk-backend-api ban user_2abc"), "{out}");
 }
+
+/// A reference means the newest object of a type the action takes, never
+/// an object of another type: "delete it" after a JWT template is that
+/// template (or a question), never the last user.
+#[test]
+fn references_keep_their_object_type() {
+    let Some(spec) = common::spec("2026-05-12") else {
+        return;
+    };
+    let router = Router::new(&spec).expect("the grammar loads");
+    let mut memory = Memory::default();
+    memory.remember("user", "user_2mem");
+    memory.remember("organization", "org_2mem");
+    memory.remember("jwt_template", "jtmp_2mem");
+    let ctx = Context {
+        now_ms: NOW,
+        memory: &memory,
+        repl: true,
+    };
+    let labels = |q: &str| -> Vec<(String, String)> {
+        let out = router.route(q, &ctx);
+        out.plan
+            .iter()
+            .chain(&out.ties)
+            .filter_map(|p| p.steps.last())
+            .map(|s| (s.label(), serde_json::to_string(&s.path_params).unwrap()))
+            .collect()
+    };
+    for q in ["now delete it", "delete that", "remove it"] {
+        let got = labels(q);
+        assert!(
+            got.iter().all(|(l, params)| !params.contains("user_2mem")
+                && !params.contains("org_2mem")
+                && !l.starts_with("DELETE /users/{user_id}")),
+            "{q}: {got:?}"
+        );
+        assert!(
+            got.iter().any(|(l, p)| l == "DELETE /jwt_templates/{template_id}" && p.contains("jtmp_2mem")),
+            "{q}: {got:?}"
+        );
+    }
+    // Naming the type reaches older objects of that type.
+    let got = labels("delete that org");
+    assert_eq!(
+        got[0].0, "DELETE /organizations/{organization_id}",
+        "{got:?}"
+    );
+    assert!(got[0].1.contains("org_2mem"), "{got:?}");
+    let got = labels("ban them");
+    assert!(got[0].1.contains("user_2mem"), "{got:?}");
+}

@@ -79,7 +79,7 @@ pub fn params(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, f: &mut Filled)
         }
         if refs > 0 {
             refs -= 1;
-            remembered(r, p, ctx, f);
+            remembered(r, p, before, doc, ctx, f);
             continue;
         }
         f.missing.push(p.clone());
@@ -87,8 +87,26 @@ pub fn params(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, f: &mut Filled)
     }
 }
 
-fn remembered(r: &Router, p: &str, ctx: &Context, f: &mut Filled) {
-    match r.remembered(p, ctx.memory) {
+/// What a reference means for parameter `p`. It never becomes an object
+/// of another type: "delete it" after creating a JWT template is that
+/// template, never the last user.
+fn remembered(r: &Router, p: &str, before: &[String], doc: &Doc, ctx: &Context, f: &mut Filled) {
+    let kinds = r.param_kinds(p, before);
+    // Typed by the reference ("them" is a user) or by the request naming
+    // the parameter's thing ("delete that org").
+    let typed_ref = doc
+        .refs
+        .iter()
+        .filter_map(|x| x.object.as_deref())
+        .any(|o| kinds.iter().any(|k| k == o));
+    let named = before.last().is_some_and(|t| doc.has_term(t));
+    let mistyped = !typed_ref && doc.refs.iter().all(|x| x.object.is_some());
+    let hit = if mistyped && !named {
+        None
+    } else {
+        r.remembered(p, &kinds, typed_ref || named, ctx.memory)
+    };
+    match hit {
         Some((id, object)) => {
             f.notes.push(format!(
                 "Using {id} for {p}: the last {object} in this conversation."
@@ -97,10 +115,15 @@ fn remembered(r: &Router, p: &str, ctx: &Context, f: &mut Filled) {
             f.score(format!("{p} from the conversation"), 2.0);
         }
         None => {
-            let why = if ctx.repl {
-                "nothing earlier in this conversation has one"
-            } else {
-                "a one-shot command has no conversation to refer back to"
+            let why = match ctx.memory.newest() {
+                _ if !ctx.repl => {
+                    "a one-shot command has no conversation to refer back to".to_string()
+                }
+                Some((o, id)) => format!(
+                    "the latest thing in this conversation is the {} {id}, which it does not take",
+                    o.replace('_', " ")
+                ),
+                None => "nothing earlier in this conversation has one".to_string(),
             };
             f.notes.push(format!(
                 "The request refers to an earlier {p}, but {why}; give the ID."
