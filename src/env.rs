@@ -49,6 +49,10 @@ pub const VARS: &[(&str, &str)] = &[
         "CLERK_BACKEND_API_RETRY_MS",
         "the first backoff after a server or connection error (default 500)",
     ),
+    (
+        "CLERK_BACKEND_API_RATE_SCALE",
+        "for tests only: divide the rate limit's window by this (10 makes 100 requests / 10 s into 100 / 1 s)",
+    ),
     ("NO_COLOR", "no colours (https://no-color.org)"),
     ("CLICOLOR_FORCE", "colours even into a pipe"),
     ("TERM", "`dumb` turns colours off"),

@@ -1,0 +1,374 @@
+//! Bulk requests through the real binary against a stand-in for Clerk that
+//! enforces a rate limit as Clerk does (429 + Retry-After): throughput at
+//! the limit with no failed request, Ctrl-C then `--resume` sending exactly
+//! the rest, the consent rules for bulk plans, the dry run, export.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::support::clerk::{self, user};
+use crate::support::{Cli, Run};
+
+/// The test scale: Clerk's 100 requests / 10 s as 100 / 1 s.
+const SCALE: &str = "10";
+
+fn ids(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("user_{i:05}")).collect()
+}
+
+fn users(ids: &[String]) -> Vec<Value> {
+    ids.iter()
+        .map(|id| user(id, &format!("{id}@spam.test")))
+        .collect()
+}
+
+fn cli() -> Option<Cli> {
+    Some(
+        Cli::new()?
+            .env("CLERK_BACKEND_API_RATE_SCALE", SCALE)
+            .scopes("write,delete"),
+    )
+}
+
+/// Writes the targets file in the run's folder; returns its name.
+fn targets_file(cli: &Cli, ids: &[String]) -> String {
+    let path = cli.cwd.path().join("ids.txt");
+    std::fs::write(&path, ids.join("\n")).unwrap();
+    path.display().to_string()
+}
+
+fn summary(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("{e}: not the JSON summary:\n{}", run.all()))
+}
+
+#[tokio::test]
+async fn two_thousand_bans_at_the_rate_limit_with_no_failure() {
+    let targets = ids(2000);
+    let server = clerk::start(users(&targets), Some((100, Duration::from_secs(1)))).await;
+    let Some(cli) = cli() else {
+        return;
+    };
+    let file = targets_file(&cli, &targets);
+    let args = [
+        "POST",
+        "/users/{user_id}/ban",
+        "--each",
+        &file,
+        "--output",
+        "json",
+        "--concurrency",
+        "16",
+    ];
+    let run = cli.send(&args, &server.uri()).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc = summary(&run);
+    assert_eq!(doc["succeeded"], 2000, "{doc}");
+    assert_eq!(doc["failed"], 0, "{doc}");
+    let secs = doc["seconds"].as_f64().unwrap();
+    // 2,000 at 100 / 1 s: the first 100 at once, then 19 more windows.
+    let minimum = 19.0;
+    eprintln!(
+        "bulk: 2000 bans in {secs:.2} s (minimum {minimum} s at 100 / 1 s: {:.1}% over); {} 429s",
+        (secs / minimum - 1.0) * 100.0,
+        server.state().rejected_429
+    );
+    assert!(
+        secs >= minimum * 0.99,
+        "faster than the limit allows: {secs}"
+    );
+    assert!(
+        secs <= minimum * 1.10,
+        "more than 10% over the minimum: {secs}"
+    );
+    let state = server.state();
+    for id in &targets {
+        assert_eq!(
+            state.writes.get(&format!("POST /users/{id}/ban")),
+            Some(&1),
+            "{id}"
+        );
+        assert_eq!(state.users[id]["banned"], true);
+    }
+}
+
+#[tokio::test]
+async fn ctrl_c_stops_cleanly_and_resume_sends_exactly_the_rest() {
+    let targets = ids(600);
+    let server = clerk::start(users(&targets), Some((100, Duration::from_secs(1)))).await;
+    let Some(cli) = cli() else {
+        return;
+    };
+    let file = targets_file(&cli, &targets);
+    let uri = server.uri();
+    let args = [
+        "POST",
+        "/users/{user_id}/lock",
+        "--each",
+        &file,
+        "--output",
+        "json",
+        "--admin",
+        "--yes",
+        "--base-url",
+        &uri,
+    ];
+    let (mut cmd, cwd) = cli.command(&args);
+    let child = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt once a fair part is done.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while server.state().writes.len() < 150 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let first = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert_eq!(first.code, 130, "{}", first.all());
+    assert!(
+        first.stderr.contains("Ctrl-C: taking no more targets"),
+        "{}",
+        first.stderr
+    );
+    let doc = summary(&first);
+    assert_eq!(doc["interrupted"], true);
+    let done = doc["succeeded"].as_u64().unwrap();
+    assert!((150..600).contains(&done), "{doc}");
+    assert_eq!(
+        server.state().writes.len() as u64,
+        done,
+        "every write sent is counted as done"
+    );
+    // The same command with --resume: exactly the rest.
+    let cli = cli_in(cwd);
+    let started = Instant::now();
+    let mut resumed: Vec<&str> = args.to_vec();
+    resumed.push("--resume");
+    let second = cli.run(&resumed).await;
+    let resume_secs = started.elapsed().as_secs_f64();
+    assert_eq!(second.code, 0, "{}", second.all());
+    let doc = summary(&second);
+    assert_eq!(doc["skipped"].as_u64(), Some(done), "{doc}");
+    assert_eq!(doc["succeeded"].as_u64(), Some(600 - done), "{doc}");
+    eprintln!(
+        "resume: {done} skipped, {} sent, in {resume_secs:.2} s (whole process)",
+        600 - done
+    );
+    let state = server.state();
+    for id in &targets {
+        assert_eq!(
+            state.writes.get(&format!("POST /users/{id}/lock")),
+            Some(&1),
+            "{id} written twice or never"
+        );
+    }
+}
+
+/// A second run in the first one's folder (its targets file).
+fn cli_in(cwd: tempfile::TempDir) -> Cli {
+    let mut cli = cli().unwrap();
+    cli = cli.dir(cwd.path());
+    cli.cwd = cwd;
+    cli
+}
+
+#[tokio::test]
+async fn bulk_plans_send_nothing_without_consent() {
+    let targets = ids(8);
+    let server = clerk::start(users(&targets), None).await;
+    let uri = server.uri();
+    let Some(cli) = cli() else {
+        return;
+    };
+    let file = targets_file(&cli, &targets);
+    let cwd = cli.cwd.path().to_path_buf();
+    let base = [
+        "DELETE",
+        "/users/{user_id}",
+        "--each",
+        &file,
+        "--base-url",
+        &uri,
+    ];
+    let with = |extra: &[&'static str]| {
+        let mut a: Vec<&str> = base.to_vec();
+        a.extend_from_slice(extra);
+        a
+    };
+    // No terminal and no --yes; --yes without scopes; --yes with `write`
+    // only; --dry-run; --curl; a switch given a value.
+    for (args, scopes) in [
+        (with(&[]), Some("write,delete")),
+        (with(&["--yes"]), None),
+        (with(&["--yes"]), Some("write")),
+        (
+            with(&["--yes", "--admin", "--dry-run"]),
+            Some("write,delete"),
+        ),
+        (with(&["--yes", "--admin", "--curl"]), Some("write,delete")),
+        (with(&["--yes=no", "--admin"]), Some("write,delete")),
+        (
+            with(&["--yes", "--resume=false", "--admin"]),
+            Some("write,delete"),
+        ),
+    ] {
+        let mut c = Cli::new().unwrap().dir(&cwd);
+        if let Some(s) = scopes {
+            c = c.scopes(s);
+        }
+        let run = c.run(&args).await;
+        let preview = args.contains(&"--dry-run") || args.contains(&"--curl");
+        assert_eq!(run.code == 0, preview, "{args:?}: {}", run.all());
+        assert_eq!(server.state().requests, 0, "{args:?} sent: {}", run.all());
+    }
+    let dry = Cli::new()
+        .unwrap()
+        .dir(&cwd)
+        .run(&with(&["--dry-run"]))
+        .await;
+    assert!(dry.stdout.contains("targets: 8 from"), "{}", dry.stdout);
+    assert!(
+        dry.stdout
+            .contains("user_00000, user_00001, user_00002, …, user_00005, user_00006, user_00007"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout
+            .contains(&format!("each request: DELETE {uri}/users/{{user_id}}")),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout
+            .contains("you would type the count (8) to confirm"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout.contains("before each write: GET"),
+        "{}",
+        dry.stdout
+    );
+    let json = Cli::new()
+        .unwrap()
+        .dir(&cwd)
+        .run(&with(&["--dry-run", "--output", "json"]))
+        .await;
+    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(doc["bulk"]["count"], 8);
+    assert_eq!(
+        doc["missing"],
+        Value::Array(vec![]),
+        "the targets fill user_id"
+    );
+    assert_eq!(server.state().requests, 0);
+    // The refusal says what would have been sent, with the count.
+    let refused = Cli::new()
+        .unwrap()
+        .dir(&cwd)
+        .scopes("write,delete")
+        .run(&base)
+        .await;
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused.stderr.contains("there is no terminal to ask on"),
+        "{}",
+        refused.stderr
+    );
+}
+
+#[tokio::test]
+async fn several_ids_in_the_command_and_a_summary_with_each_failure() {
+    let targets = ids(3);
+    let server = clerk::start(users(&targets), None).await;
+    let Some(cli) = cli() else {
+        return;
+    };
+    let args = [
+        "POST",
+        "/users/{user_id}/ban",
+        "user_00000",
+        "user_00002",
+        "user_404",
+    ];
+    let run = cli.send(&args, &server.uri()).await;
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(run.stderr.contains("3 × POST"), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("2 succeeded, 1 failed, 0 skipped"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("user_404: resource_not_found: Resource not found (HTTP 404"),
+        "{}",
+        run.stdout
+    );
+    let state = server.state();
+    assert_eq!(state.users["user_00000"]["banned"], true);
+    assert_eq!(state.users["user_00001"]["banned"], false);
+}
+
+#[tokio::test]
+async fn every_user_exports_as_csv_and_ndjson_streamed() {
+    let list = ids(1234);
+    let server = clerk::start(users(&list), None).await;
+    let Some(cli) = cli() else {
+        return;
+    };
+    let run = cli
+        .run(&[
+            "GET",
+            "/users",
+            "--all",
+            "--output",
+            "csv",
+            "--base-url",
+            &server.uri(),
+        ])
+        .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 1235, "a header and a row per user");
+    assert!(lines[0].starts_with("id,email_addresses,primary_email_address,username,first_name,last_name,created_at,last_sign_in_at"));
+    assert_eq!(
+        lines[1],
+        "user_00000,user_00000@spam.test,user_00000@spam.test,,Test,user_00000,2023-11-14T22:13:20Z,,false,false,{},{},{}"
+    );
+    let nd = Cli::new()
+        .unwrap()
+        .run(&[
+            "GET",
+            "/users",
+            "--all",
+            "--output",
+            "ndjson",
+            "--base-url",
+            &server.uri(),
+        ])
+        .await;
+    let rows: Vec<Value> = nd
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 1234);
+    assert_eq!(rows[1233]["id"], "user_01233");
+}

@@ -1,0 +1,103 @@
+//! The confirmation of a bulk DELETE in a real pseudo-terminal (expectrl):
+//! more than five deletes are confirmed by typing their count; anything
+//! else, `yes` included, cancels with nothing sent. Five or fewer take
+//! `yes`.
+
+use std::time::Duration;
+
+use expectrl::process::unix::WaitStatus;
+use expectrl::{Eof, Expect, Session};
+
+use crate::support::clerk::{self, user};
+use crate::support::{Cli, KEY, assert_no_secret};
+
+/// Runs in a pty, answers the one prompt; the exit code and the screen.
+async fn answer(
+    args: Vec<String>,
+    ids: &[String],
+    prompt: &'static str,
+    reply: &'static str,
+) -> Option<(i32, String)> {
+    let cli = Cli::new()?.scopes("write,delete");
+    std::fs::write(cli.cwd.path().join("ids.txt"), ids.join("\n")).unwrap();
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (cmd, cwd) = cli.command(&argv);
+    let result = tokio::task::spawn_blocking(move || {
+        let mut p = Session::spawn(cmd).expect("spawn in a pty");
+        p.set_expect_timeout(Some(Duration::from_secs(60)));
+        let cap = p
+            .expect(prompt)
+            .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
+        let mut seen = String::from_utf8_lossy(cap.before()).into_owned();
+        p.send_line(reply).expect("answer");
+        let cap = p.expect(Eof).expect("end of output");
+        seen.push_str(&String::from_utf8_lossy(cap.before()));
+        // What came before the end of output is the match of `Eof`.
+        for m in cap.matches() {
+            seen.push_str(&String::from_utf8_lossy(m));
+        }
+        let code = match p.get_process().wait() {
+            Ok(WaitStatus::Exited(_, code)) => code,
+            other => panic!("{other:?}"),
+        };
+        drop(cwd);
+        (code, seen)
+    })
+    .await
+    .expect("join");
+    assert_no_secret(KEY, &result.1, "terminal");
+    Some(result)
+}
+
+fn targets(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("user_pty{i}")).collect()
+}
+
+#[tokio::test]
+async fn more_than_five_deletes_are_confirmed_by_typing_the_count() {
+    let ids = targets(8);
+    let server = clerk::start(ids.iter().map(|i| user(i, "x@y.io")).collect(), None).await;
+    let args: Vec<String> = [
+        "DELETE",
+        "/users/{user_id}",
+        "--each",
+        "ids.txt",
+        "--base-url",
+        &server.uri(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let prompt = "Type the number of deletes (8) to confirm, anything else cancels: ";
+    for wrong in ["yes", "7", ""] {
+        let Some((code, seen)) = answer(args.clone(), &ids, prompt, wrong).await else {
+            return;
+        };
+        assert_eq!(code, 1, "{wrong:?}: {seen}");
+        assert!(seen.contains("IRREVERSIBLE, 8 times"), "{seen}");
+        assert!(seen.contains("8 × DELETE"), "{seen}");
+        assert!(seen.contains("Cancelled: nothing was written."), "{seen}");
+        assert_eq!(server.state().requests, 0, "{wrong:?} sent something");
+    }
+    let Some((code, seen)) = answer(args, &ids, prompt, "8").await else {
+        return;
+    };
+    assert_eq!(code, 0, "{seen}");
+    assert!(seen.contains("8 succeeded, 0 failed, 0 skipped"), "{seen}");
+    assert!(server.state().users.is_empty());
+}
+
+#[tokio::test]
+async fn a_handful_of_deletes_takes_yes() {
+    let ids = targets(3);
+    let server = clerk::start(ids.iter().map(|i| user(i, "x@y.io")).collect(), None).await;
+    let mut args: Vec<String> = vec!["DELETE".into(), "/users/{user_id}".into()];
+    args.extend(ids.iter().cloned());
+    args.extend(["--base-url".into(), server.uri()]);
+    let prompt = "Type `yes` to delete these 3, anything else cancels: ";
+    let Some((code, seen)) = answer(args, &ids, prompt, "yes").await else {
+        return;
+    };
+    assert_eq!(code, 0, "{seen}");
+    assert!(server.state().users.is_empty(), "{seen}");
+}
