@@ -84,8 +84,8 @@ pub struct App {
     pub memory: Memory,
     /// The process environment, read once at start.
     pub env: Env,
-    /// Where the journal of writes lives (`$XDG_DATA_HOME/clerk-backend-api`);
-    /// `None`: nowhere, so no write is sent.
+    /// Where the journal of writes lives ([`Env::data_dir`]); `None`:
+    /// nowhere, so no write is sent.
     pub journal_dir: Option<PathBuf>,
     /// While `undo` runs its inverse plan: what it reverses.
     pub undoing: Option<journal::Undoing>,
@@ -98,8 +98,8 @@ impl App {
             repl,
             picks: Vec::new(),
             memory: Memory::default(),
+            journal_dir: env.data_dir(),
             env,
-            journal_dir: crate::source::default_data_dir(),
             undoing: None,
         }
     }

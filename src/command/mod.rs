@@ -164,6 +164,15 @@ pub fn parse(words: Vec<Word>, defaults: &Options) -> Result<Command, UsageError
     let mode = match (first.as_str(), words.len()) {
         ("tags", 1) if keyword => Some(Mode::Tags),
         ("man", 1) if keyword => Some(Mode::Manual),
+        ("completions", 2) if keyword => Some(Mode::Completions {
+            shell: words[1].text.clone(),
+        }),
+        ("completions", 1) if keyword => {
+            return Err(UsageError(format!(
+                "completions needs a shell: {}",
+                crate::render::completions::SHELLS.join(", ")
+            )));
+        }
         ("history", 1) if keyword => Some(Mode::History { entry: None }),
         ("undo", 1) if keyword => Some(Mode::Undo { entry: None }),
         // `history 12`, `undo #12`; other words after them are a phrase.
