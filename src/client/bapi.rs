@@ -216,10 +216,12 @@ impl Bapi {
         let mut redirects = 0;
         let mut attempt = 0u32;
         loop {
-            if let Some(limiter) = &self.limiter {
-                limiter.acquire().await;
-            }
+            let permit = match &self.limiter {
+                Some(limiter) => Some(limiter.acquire().await),
+                None => None,
+            };
             let result = self.once(req, &url).await;
+            drop(permit);
             let retry = attempt < self.config.retries;
             match result {
                 Ok(Attempt::Redirect { status, location }) => {

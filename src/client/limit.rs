@@ -5,11 +5,11 @@
 //! comes anyway, its `Retry-After` pauses every request, not just the one
 //! that got it.
 //!
-//! The window is a sliding log of the last N start times (Clerk counts
-//! requests per window; a log of N instants is the exact form of "no more
-//! than N in any W", and its memory is fixed by N, not by the run's length).
+//! The window is a sliding log of the last N requests (Clerk counts
+//! requests per window; a log of N is the exact form of "no more than N in
+//! any W", and its memory is fixed by N, not by the run's length), each
+//! counted from its start until a window after its answer ([`Permit`]).
 
-use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -89,24 +89,40 @@ fn table() -> Vec<(&'static str, u32, f64)> {
 #[derive(Debug)]
 pub struct Limiter {
     rate: Rate,
-    /// Added to the window: requests reach the server a little after they
-    /// start, in an order that may differ, so the server's window must not
-    /// see N+1 where ours saw N.
-    margin: Duration,
     state: Mutex<State>,
 }
 
 #[derive(Debug, Default)]
 struct State {
-    started: VecDeque<Instant>,
+    /// The requests of the last window: `None` while in flight, then
+    /// when its answer came. At most `rate.requests` entries.
+    log: Vec<(u64, Option<Instant>)>,
+    next: u64,
     paused_until: Option<Instant>,
+}
+
+/// A request counted by the limiter; dropping it (the answer came, or the
+/// attempt failed) starts its window.
+#[derive(Debug)]
+pub struct Permit<'a> {
+    limiter: &'a Limiter,
+    id: u64,
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        let mut s = self.limiter.lock();
+        let now = Instant::now();
+        if let Some(entry) = s.log.iter_mut().find(|(id, _)| *id == self.id) {
+            entry.1 = Some(now);
+        }
+    }
 }
 
 impl Limiter {
     pub fn new(rate: Rate) -> Limiter {
         Limiter {
             rate,
-            margin: rate.window / 50,
             state: Mutex::new(State::default()),
         }
     }
@@ -115,50 +131,61 @@ impl Limiter {
         self.rate
     }
 
-    /// Waits until a request may start, and counts it as started.
-    pub async fn acquire(&self) {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Waits until a request may start, and counts it until the permit is
+    /// dropped.
+    pub async fn acquire(&self) -> Permit<'_> {
         loop {
-            let wait = self.try_start(Instant::now());
-            match wait {
-                None => return,
-                Some(w) => tokio::time::sleep(w).await,
+            match self.try_start(Instant::now()) {
+                Ok(id) => return Permit { limiter: self, id },
+                Err(w) => tokio::time::sleep(w).await,
             }
         }
     }
 
-    /// Starts a request now (`None`), or says how long to wait first.
-    fn try_start(&self, now: Instant) -> Option<Duration> {
-        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+    /// Starts a request now (its id), or says how long to wait first.
+    ///
+    /// A request counts from its start until a window after its answer:
+    /// the server saw it somewhere in between, so request N+1 starting a
+    /// window after request 1's answer reaches the server a window after
+    /// request 1 did, however the network delays them. (Counting from the
+    /// start alone let a scheduling hiccup put N+1 requests in the
+    /// server's window and earn 429s.) It costs one round trip a window.
+    fn try_start(&self, now: Instant) -> Result<u64, Duration> {
+        let mut s = self.lock();
         if let Some(until) = s.paused_until {
             if until > now {
-                return Some(until - now);
+                return Err(until - now);
             }
             s.paused_until = None;
         }
-        let span = self.rate.window + self.margin;
-        while s
-            .started
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= span)
-        {
-            s.started.pop_front();
+        let window = self.rate.window;
+        s.log
+            .retain(|(_, end)| end.is_none_or(|t| now.duration_since(t) < window));
+        if s.log.len() < self.rate.requests as usize {
+            s.next += 1;
+            let id = s.next;
+            s.log.push((id, None));
+            return Ok(id);
         }
-        if s.started.len() < self.rate.requests as usize {
-            s.started.push_back(now);
-            return None;
-        }
-        let oldest = *s.started.front()?;
-        Some(
-            (oldest + span)
-                .saturating_duration_since(now)
-                .max(Duration::from_millis(1)),
-        )
+        // The first answered request to leave the window; with every one
+        // still in flight, look again shortly.
+        let wait = s
+            .log
+            .iter()
+            .filter_map(|(_, end)| end.map(|t| (t + window).saturating_duration_since(now)))
+            .min()
+            .unwrap_or(Duration::from_millis(5));
+        Err(wait.max(Duration::from_millis(1)))
     }
 
     /// Clerk said to wait (`Retry-After`): nothing starts before then.
     pub fn pause(&self, wait: Duration) {
         let until = Instant::now() + wait;
-        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let mut s = self.lock();
         if s.paused_until.is_none_or(|p| p < until) {
             s.paused_until = Some(until);
         }
@@ -188,21 +215,30 @@ mod tests {
     }
 
     #[test]
-    fn no_more_than_n_start_in_any_window() {
+    fn no_more_than_n_in_any_window_counted_from_their_answers() {
         let rate = Rate {
             requests: 3,
             window: Duration::from_millis(100),
         };
         let l = Limiter::new(rate);
         let t0 = Instant::now();
-        for _ in 0..3 {
-            assert_eq!(l.try_start(t0), None);
-        }
-        let wait = l.try_start(t0).expect("the fourth waits");
-        assert_eq!(wait, Duration::from_millis(102));
-        assert_eq!(l.try_start(t0 + wait), None);
+        let ids: Vec<u64> = (0..3).map(|_| l.try_start(t0).unwrap()).collect();
+        // All three in flight: the fourth waits, whatever the clock says.
+        assert!(l.try_start(t0 + Duration::from_secs(5)).is_err());
+        drop(Permit {
+            limiter: &l,
+            id: ids[0],
+        });
+        // Taken after the drop: the window runs from a moment before it.
+        let answered = Instant::now();
+        let wait = l
+            .try_start(answered)
+            .expect_err("a window after the answer");
+        assert!(wait > Duration::from_millis(90) && wait <= Duration::from_millis(100));
+        assert!(l.try_start(answered + Duration::from_millis(100)).is_ok());
         l.pause(Duration::from_secs(5));
-        assert!(l.try_start(t0 + wait).unwrap() > Duration::from_secs(4));
+        let now = Instant::now();
+        assert!(l.try_start(now).unwrap_err() > Duration::from_secs(4));
     }
 
     #[test]

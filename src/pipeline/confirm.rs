@@ -134,7 +134,8 @@ pub struct BulkQuestion<'a> {
 
 /// Shows a bulk request (count, template, both ends of the targets, the
 /// reads before, the pace) once and asks once. More than
-/// [`TYPED_COUNT_ABOVE`] deletes are confirmed by typing their count.
+/// [`TYPED_COUNT_ABOVE`] deletes are confirmed by typing their count, on a
+/// terminal even with `--yes`; without a terminal only `--yes` consents.
 pub fn ask_bulk(console: &mut dyn Console, q: &BulkQuestion) -> Consent {
     let style = console.err_style();
     let instance = match q.instance {
@@ -181,10 +182,20 @@ pub fn ask_bulk(console: &mut dyn Console, q: &BulkQuestion) -> Consent {
     }
     lines.push(format!("  {}", style.dim(&q.pace)));
     console.note(&lines.join("\n"));
-    if let Some(c) = unasked(console, q.yes) {
+    let typed_count = q.delete && q.count > TYPED_COUNT_ABOVE;
+    // On a terminal the count is typed even with `--yes`: a flag recalled
+    // from shell history must not destroy thousands of objects unseen. A
+    // script (no terminal) has only `--yes` to say it means it.
+    if typed_count && q.yes && console.interactive() {
+        console.note(
+            &style.dim(
+                "--yes does not answer for more than 5 deletes on a terminal: type the count.",
+            ),
+        );
+    } else if let Some(c) = unasked(console, q.yes) {
         return c;
     }
-    let prompt = match (q.delete, q.count > TYPED_COUNT_ABOVE) {
+    let prompt = match (q.delete, typed_count) {
         (true, true) => format!(
             "Type the number of deletes ({}) to confirm, anything else cancels: ",
             q.count
@@ -197,7 +208,7 @@ pub fn ask_bulk(console: &mut dyn Console, q: &BulkQuestion) -> Consent {
     };
     let answer = console.ask(&prompt).unwrap_or_default();
     let answer = answer.trim();
-    let ok = match (q.delete, q.count > TYPED_COUNT_ABOVE) {
+    let ok = match (q.delete, typed_count) {
         (true, true) => answer.replace([',', '_'], "") == q.count.to_string(),
         (true, false) => answer == "yes",
         (false, _) => matches!(answer.to_ascii_lowercase().as_str(), "y" | "yes"),

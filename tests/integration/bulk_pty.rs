@@ -1,7 +1,7 @@
 //! The confirmation of a bulk DELETE in a real pseudo-terminal (expectrl):
 //! more than five deletes are confirmed by typing their count; anything
-//! else, `yes` included, cancels with nothing sent. Five or fewer take
-//! `yes`.
+//! else, `yes` included, cancels with nothing sent, and `--yes` does not
+//! answer for them on a terminal. Five or fewer take `yes`.
 
 use std::time::Duration;
 
@@ -96,6 +96,43 @@ async fn a_handful_of_deletes_takes_yes() {
     args.extend(["--base-url".into(), server.uri()]);
     let prompt = "Type `yes` to delete these 3, anything else cancels: ";
     let Some((code, seen)) = answer(args, &ids, prompt, "yes").await else {
+        return;
+    };
+    assert_eq!(code, 0, "{seen}");
+    assert!(server.state().users.is_empty(), "{seen}");
+}
+
+#[tokio::test]
+async fn yes_on_a_terminal_does_not_answer_for_many_deletes() {
+    let ids = targets(8);
+    let server = clerk::start(ids.iter().map(|i| user(i, "x@y.io")).collect(), None).await;
+    let args: Vec<String> = [
+        "DELETE",
+        "/users/{user_id}",
+        "--each",
+        "ids.txt",
+        "--yes",
+        "--base-url",
+        &server.uri(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let prompt = "Type the number of deletes (8) to confirm, anything else cancels: ";
+    let Some((code, seen)) = answer(args.clone(), &ids, prompt, "y").await else {
+        return;
+    };
+    assert_eq!(code, 1, "{seen}");
+    assert!(
+        seen.contains("--yes does not answer for more than 5 deletes on a terminal"),
+        "{seen}"
+    );
+    assert_eq!(
+        server.state().requests,
+        0,
+        "sent after a wrong count: {seen}"
+    );
+    let Some((code, seen)) = answer(args, &ids, prompt, "8").await else {
         return;
     };
     assert_eq!(code, 0, "{seen}");

@@ -22,6 +22,12 @@ pub struct State {
     pub writes: HashMap<String, u32>,
     pub requests: u64,
     pub rejected_429: u64,
+    /// When each request arrived, and whether it got a 429.
+    pub arrivals: Vec<(Instant, bool)>,
+    /// After this many requests, every request is refused with 429 for
+    /// this long (an overloaded moment, whatever the client's pace).
+    throttle: Option<(u64, Duration)>,
+    throttled_from: Option<Instant>,
     window: VecDeque<Instant>,
     limit: Option<(usize, Duration)>,
     next_id: u64,
@@ -45,6 +51,20 @@ impl Running {
     pub fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.clerk.state.lock().unwrap()
     }
+
+    /// From request `after` on, refuse everything for `span` with 429.
+    pub fn throttle(&self, after: u64, span: Duration) {
+        self.state().throttle = Some((after, span));
+    }
+}
+
+fn too_many(left: Duration) -> ResponseTemplate {
+    let secs = left.as_secs_f64().ceil().max(1.0) as u64;
+    ResponseTemplate::new(429)
+        .insert_header("Retry-After", secs.to_string().as_str())
+        .set_body_json(
+            json!({"errors": [{"code": "too_many_requests", "message": "Too many requests"}]}),
+        )
 }
 
 /// A user as Clerk returns one.
@@ -108,8 +128,18 @@ impl Respond for FakeClerk {
     fn respond(&self, req: &Request) -> ResponseTemplate {
         let mut s = self.state.lock().unwrap();
         s.requests += 1;
+        let now = Instant::now();
+        if let Some((after, span)) = s.throttle
+            && s.requests > after
+        {
+            let from = *s.throttled_from.get_or_insert(now);
+            if now.duration_since(from) < span {
+                s.rejected_429 += 1;
+                s.arrivals.push((now, true));
+                return too_many(span - now.duration_since(from));
+            }
+        }
         if let Some((n, window)) = s.limit {
-            let now = Instant::now();
             while s
                 .window
                 .front()
@@ -119,14 +149,13 @@ impl Respond for FakeClerk {
             }
             if s.window.len() >= n {
                 s.rejected_429 += 1;
+                s.arrivals.push((now, true));
                 let left = window - now.duration_since(*s.window.front().unwrap());
-                let secs = left.as_secs_f64().ceil().max(1.0) as u64;
-                return ResponseTemplate::new(429)
-                    .insert_header("Retry-After", secs.to_string().as_str())
-                    .set_body_json(json!({"errors": [{"code": "too_many_requests", "message": "Too many requests"}]}));
+                return too_many(left);
             }
             s.window.push_back(now);
         }
+        s.arrivals.push((now, false));
         let method = req.method.to_string();
         let path = req.url.path().to_string();
         let segs: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
