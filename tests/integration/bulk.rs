@@ -43,6 +43,36 @@ fn targets_file(cli: &Cli, ids: &[String]) -> String {
     path.display().to_string()
 }
 
+/// `POST /users/{user_id}/ban --each FILE --output json` with `extra`,
+/// allowed and confirmed: the JSON summary, after checking it succeeded.
+async fn ban_each(cli: Cli, targets: &[String], uri: &str, extra: &[&str]) -> Value {
+    let file = targets_file(&cli, targets);
+    let mut args = vec![
+        "POST",
+        "/users/{user_id}/ban",
+        "--each",
+        &file,
+        "--output",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let run = cli.send(&args, uri).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    summary(&run)
+}
+
+/// Every target got exactly one `POST /users/{id}/{action}`.
+fn written_once(server: &clerk::Running, targets: &[String], action: &str) {
+    let state = server.state();
+    for id in targets {
+        assert_eq!(
+            state.writes.get(&format!("POST /users/{id}/{action}")),
+            Some(&1),
+            "{id} written twice or never"
+        );
+    }
+}
+
 fn summary(run: &Run) -> Value {
     serde_json::from_str(&run.stdout)
         .unwrap_or_else(|e| panic!("{e}: not the JSON summary:\n{}", run.all()))
@@ -58,22 +88,9 @@ async fn two_thousand_bans_at_the_rate_limit_with_no_failure() {
     let Some(cli) = scaled("50") else {
         return;
     };
-    let file = targets_file(&cli, &targets);
-    let args = [
-        "POST",
-        "/users/{user_id}/ban",
-        "--each",
-        &file,
-        "--output",
-        "json",
-        "--concurrency",
-        "16",
-    ];
     let started = Instant::now();
-    let run = cli.send(&args, &server.uri()).await;
+    let doc = ban_each(cli, &targets, &server.uri(), &["--concurrency", "16"]).await;
     let wall = started.elapsed().as_secs_f64();
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let doc = summary(&run);
     assert_eq!(doc["succeeded"], 2000, "{doc}");
     assert_eq!(doc["failed"], 0, "{doc}");
     let secs = doc["seconds"].as_f64().unwrap();
@@ -96,15 +113,9 @@ async fn two_thousand_bans_at_the_rate_limit_with_no_failure() {
         secs <= minimum * 1.10,
         "more than 10% over the minimum: {secs}"
     );
+    written_once(&server, &targets, "ban");
     let state = server.state();
-    for id in &targets {
-        assert_eq!(
-            state.writes.get(&format!("POST /users/{id}/ban")),
-            Some(&1),
-            "{id}"
-        );
-        assert_eq!(state.users[id]["banned"], true);
-    }
+    assert!(targets.iter().all(|id| state.users[id]["banned"] == true));
 }
 
 #[tokio::test]
@@ -116,18 +127,7 @@ async fn a_429_retry_after_pauses_every_request_and_nothing_fails() {
     let Some(cli) = scaled("100") else {
         return;
     };
-    let file = targets_file(&cli, &targets);
-    let args = [
-        "POST",
-        "/users/{user_id}/ban",
-        "--each",
-        &file,
-        "--output",
-        "json",
-    ];
-    let run = cli.send(&args, &server.uri()).await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let doc = summary(&run);
+    let doc = ban_each(cli, &targets, &server.uri(), &[]).await;
     assert_eq!(
         (doc["succeeded"].as_u64(), doc["failed"].as_u64()),
         (Some(300), Some(0)),
@@ -161,13 +161,8 @@ async fn a_429_retry_after_pauses_every_request_and_nothing_fails() {
         "429: {} refused, all retried after Retry-After",
         state.rejected_429
     );
-    for id in &targets {
-        assert_eq!(
-            state.writes.get(&format!("POST /users/{id}/ban")),
-            Some(&1),
-            "{id}"
-        );
-    }
+    drop(state);
+    written_once(&server, &targets, "ban");
 }
 
 #[tokio::test]
@@ -246,14 +241,7 @@ async fn ctrl_c_stops_cleanly_and_resume_sends_exactly_the_rest() {
         "resume: {done} skipped, {} sent, in {resume_secs:.2} s (whole process)",
         600 - done
     );
-    let state = server.state();
-    for id in &targets {
-        assert_eq!(
-            state.writes.get(&format!("POST /users/{id}/lock")),
-            Some(&1),
-            "{id} written twice or never"
-        );
-    }
+    written_once(&server, &targets, "lock");
 }
 
 /// A second run in the first one's folder (its targets file).

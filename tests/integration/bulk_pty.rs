@@ -3,15 +3,11 @@
 //! else, `yes` included, cancels with nothing sent, and `--yes` does not
 //! answer for them on a terminal. Five or fewer take `yes`.
 
-use std::time::Duration;
-
-use expectrl::process::unix::WaitStatus;
-use expectrl::{Eof, Expect, Session};
-
 use crate::support::clerk::{self, user};
-use crate::support::{Cli, KEY, assert_no_secret};
+use crate::support::{Cli, pty};
 
-/// Runs in a pty, answers the one prompt; the exit code and the screen.
+/// Runs in a pty with `ids.txt` written, answers the one prompt; the
+/// exit code and the screen.
 async fn answer(
     args: Vec<String>,
     ids: &[String],
@@ -21,32 +17,15 @@ async fn answer(
     let cli = Cli::new()?.scopes("write,delete");
     std::fs::write(cli.cwd.path().join("ids.txt"), ids.join("\n")).unwrap();
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (cmd, cwd) = cli.command(&argv);
-    let result = tokio::task::spawn_blocking(move || {
-        let mut p = Session::spawn(cmd).expect("spawn in a pty");
-        p.set_expect_timeout(Some(Duration::from_secs(60)));
-        let cap = p
-            .expect(prompt)
-            .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
-        let mut seen = String::from_utf8_lossy(cap.before()).into_owned();
-        p.send_line(reply).expect("answer");
-        let cap = p.expect(Eof).expect("end of output");
-        seen.push_str(&String::from_utf8_lossy(cap.before()));
-        // What came before the end of output is the match of `Eof`.
-        for m in cap.matches() {
-            seen.push_str(&String::from_utf8_lossy(m));
-        }
-        let code = match p.get_process().wait() {
-            Ok(WaitStatus::Exited(_, code)) => code,
-            other => panic!("{other:?}"),
-        };
-        drop(cwd);
-        (code, seen)
-    })
-    .await
-    .expect("join");
-    assert_no_secret(KEY, &result.1, "terminal");
-    Some(result)
+    Some(pty::converse(cli, &argv, vec![(prompt, reply)]).await)
+}
+
+/// `DELETE /users/{user_id} --each ids.txt` with `extra`, to `uri`.
+fn delete_each(uri: &str, extra: &[&str]) -> Vec<String> {
+    let mut args = vec!["DELETE", "/users/{user_id}", "--each", "ids.txt"];
+    args.extend_from_slice(extra);
+    args.extend(["--base-url", uri]);
+    args.into_iter().map(str::to_string).collect()
 }
 
 fn targets(n: usize) -> Vec<String> {
@@ -57,17 +36,7 @@ fn targets(n: usize) -> Vec<String> {
 async fn more_than_five_deletes_are_confirmed_by_typing_the_count() {
     let ids = targets(8);
     let server = clerk::start(ids.iter().map(|i| user(i, "x@y.io")).collect(), None).await;
-    let args: Vec<String> = [
-        "DELETE",
-        "/users/{user_id}",
-        "--each",
-        "ids.txt",
-        "--base-url",
-        &server.uri(),
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let args = delete_each(&server.uri(), &[]);
     let prompt = "Type the number of deletes (8) to confirm, anything else cancels: ";
     for wrong in ["yes", "7", ""] {
         let Some((code, seen)) = answer(args.clone(), &ids, prompt, wrong).await else {
@@ -106,18 +75,7 @@ async fn a_handful_of_deletes_takes_yes() {
 async fn yes_on_a_terminal_does_not_answer_for_many_deletes() {
     let ids = targets(8);
     let server = clerk::start(ids.iter().map(|i| user(i, "x@y.io")).collect(), None).await;
-    let args: Vec<String> = [
-        "DELETE",
-        "/users/{user_id}",
-        "--each",
-        "ids.txt",
-        "--yes",
-        "--base-url",
-        &server.uri(),
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let args = delete_each(&server.uri(), &["--yes"]);
     let prompt = "Type the number of deletes (8) to confirm, anything else cancels: ";
     let Some((code, seen)) = answer(args.clone(), &ids, prompt, "y").await else {
         return;

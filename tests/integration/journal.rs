@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 
 use crate::support::clerk::{self, user};
-use crate::support::{Cli, test_home};
+use crate::support::{Cli, Run, test_home};
 
 /// The journal's lines with their numbers. Other tests append to the same
 /// journal meanwhile, so a line still being written is skipped.
@@ -65,11 +65,7 @@ async fn a_metadata_write_undone_restores_the_exact_prior_json() {
     assert_eq!(last["before"]["public_metadata"], prior, "{last}");
     // Other tests write to the same journal: name the entry.
     let n = entry_number("user_meta1", 0);
-    let undo = Cli::new()
-        .unwrap()
-        .scopes("write")
-        .send(&["undo", &n], &server.uri())
-        .await;
+    let undo = undo_entry(&n, &server.uri()).await;
     assert_eq!(undo.code, 0, "{}", undo.all());
     assert!(
         undo.stderr.contains("This reverses journal entry"),
@@ -77,17 +73,22 @@ async fn a_metadata_write_undone_restores_the_exact_prior_json() {
         undo.stderr
     );
     assert_eq!(server.state().users["user_meta1"]["public_metadata"], prior);
-    let again = Cli::new()
-        .unwrap()
-        .scopes("write")
-        .send(&["undo", &n], &server.uri())
-        .await;
+    let again = undo_entry(&n, &server.uri()).await;
     assert_eq!(again.code, 2, "an entry is undone once: {}", again.all());
     assert!(
         again.stderr.contains("was already undone by entry"),
         "{}",
         again.stderr
     );
+}
+
+/// `undo N`, allowed and confirmed.
+async fn undo_entry(n: &str, uri: &str) -> Run {
+    Cli::new()
+        .unwrap()
+        .scopes("write")
+        .send(&["undo", n], uri)
+        .await
 }
 
 /// The journal number of the `k`th entry about `id`.
@@ -130,11 +131,7 @@ async fn a_ban_undone_unbans_through_the_same_confirmation() {
         refused.stderr
     );
     assert_eq!(server.state().users["user_ban1"]["banned"], true);
-    let undo = Cli::new()
-        .unwrap()
-        .scopes("write")
-        .send(&["undo", &n], &server.uri())
-        .await;
+    let undo = undo_entry(&n, &server.uri()).await;
     assert_eq!(undo.code, 0, "{}", undo.all());
     assert_eq!(server.state().users["user_ban1"]["banned"], false);
     let unban = about("user_ban1").pop().unwrap();

@@ -16,6 +16,7 @@ use std::collections::VecDeque;
 
 pub mod clerk;
 mod common;
+pub mod pty;
 pub use common::spec_dir;
 
 /// The digested real spec of a version.
