@@ -12,6 +12,11 @@ pub struct Env {
     vars: BTreeMap<String, String>,
     /// Where `.env` discovery starts.
     pub cwd: PathBuf,
+    /// The user data folder (`$XDG_DATA_HOME/clerk-backend-api`), found
+    /// by [`Env::from_process`] only: an environment built by hand (the
+    /// tests') has none, so nothing in-process can write to the real
+    /// user's journal by accident.
+    pub data_home: Option<PathBuf>,
 }
 
 /// Every variable the program reads, with what it does (for help and the
@@ -49,6 +54,14 @@ pub const VARS: &[(&str, &str)] = &[
         "CLERK_BACKEND_API_RETRY_MS",
         "the first backoff after a server or connection error (default 500)",
     ),
+    (
+        "CLERK_BACKEND_API_DATA_DIR",
+        "the folder of the journal of writes (default $XDG_DATA_HOME/clerk-backend-api)",
+    ),
+    (
+        "CLERK_BACKEND_API_RATE_SCALE",
+        "for tests only: divide the rate limit's window by this (10 makes 100 requests / 10 s into 100 / 1 s)",
+    ),
     ("NO_COLOR", "no colours (https://no-color.org)"),
     ("CLICOLOR_FORCE", "colours even into a pipe"),
     ("TERM", "`dumb` turns colours off"),
@@ -66,6 +79,7 @@ impl Env {
         Env {
             vars,
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            data_home: crate::source::default_data_dir(),
         }
     }
 
@@ -74,7 +88,16 @@ impl Env {
         Env {
             vars: BTreeMap::new(),
             cwd: cwd.into(),
+            data_home: None,
         }
+    }
+
+    /// Where the journal lives: `CLERK_BACKEND_API_DATA_DIR`, else the
+    /// user data folder; `None` (no write is sent) when neither is known.
+    pub fn data_dir(&self) -> Option<PathBuf> {
+        self.get("CLERK_BACKEND_API_DATA_DIR")
+            .map(PathBuf::from)
+            .or_else(|| self.data_home.clone())
     }
 
     pub fn with(mut self, name: &str, value: &str) -> Env {

@@ -18,6 +18,7 @@ pub mod command;
 pub mod console;
 pub mod env;
 pub mod intent;
+pub mod journal;
 pub mod memory;
 pub mod pipeline;
 pub mod plan;

@@ -11,29 +11,31 @@
 //! `--dry-run`, `--curl` and `--sdk` ([`Preview`]) stop before sending and
 //! need no key. The console removes the key from everything shown.
 
+mod body;
+pub mod bulk;
 mod complete;
 mod paginate;
+mod preview;
+pub mod record;
 mod runner;
 mod steps;
 
-use std::io::{IsTerminal, Read};
 use std::time::Duration;
-
-use serde_json::Value;
 
 use super::{App, AppError, Status};
 use crate::client::bapi::{Bapi, Config, DEFAULT_BASE_URL, check_base_url};
+use crate::client::limit::Rate;
 use crate::command::Options;
 use crate::console::{Console, Warning};
-use crate::intent::Grammar;
+use crate::journal::{Journal, before};
 use crate::pipeline::confirm::{self, Consent, Question, Shown};
 use crate::pipeline::{self, Env, SecretKey, key};
-use crate::plan::missing::{self, Missing};
-use crate::plan::{Plan, explicit as explicit_plan, items};
-use crate::render::plan::{DryRun, curl, display_body, dry_run_json, dry_run_text, step_url};
+use crate::plan::missing;
+use crate::plan::{Plan, explicit as explicit_plan};
+use crate::render::View;
+use crate::render::plan::{display_body, step_url};
 use crate::render::printer::Printer;
-use crate::render::{View, sdk};
-use crate::spec::{Method, Operation, Spec};
+use crate::spec::{Method, Spec};
 
 /// `METHOD /path items...` without `help`.
 pub async fn explicit(
@@ -53,79 +55,18 @@ pub async fn explicit(
             path,
         )));
     };
-    let body = request_body(found.op, options, &items, !app.repl)?;
-    let plan = explicit_plan::build(spec, &found, path, &items, body).map_err(AppError::Usage)?;
+    // Words without `=` are targets: `POST /users/{user_id}/ban user_1 user_2`.
+    let (targets, items): (Vec<String>, Vec<String>) =
+        items.into_iter().partition(|i| !i.contains('='));
+    let body = body::request_body(found.op, options, &items, !app.repl)?;
+    let mut plan =
+        explicit_plan::build(spec, &found, path, &items, body).map_err(AppError::Usage)?;
+    let each = options
+        .each
+        .as_deref()
+        .map(|f| (f, options.column.as_deref()));
+    explicit_plan::fan_out(spec, &mut plan, targets, each).map_err(AppError::Usage)?;
     run_plan(app, spec, plan, options, console).await
-}
-
-/// The body from `-d '{json}'`, `-d @file.json`, or (one-shot only) stdin
-/// when it is not a terminal, no items were given and the operation takes
-/// a body.
-fn request_body(
-    op: &Operation,
-    options: &Options,
-    items: &[String],
-    one_shot: bool,
-) -> Result<Option<Value>, AppError> {
-    let (text, origin) = match options.data.as_deref() {
-        Some("@-") => (
-            read_capped(std::io::stdin().lock(), "stdin")?,
-            "stdin".into(),
-        ),
-        Some(d) if d.starts_with('@') => {
-            let file = &d[1..];
-            let cannot =
-                |why: String| AppError::Usage(format!("cannot read {file} for -d ({why})"));
-            let meta = std::fs::metadata(file).map_err(|e| cannot(e.kind().to_string()))?;
-            // A FIFO or a device (`/dev/zero`) could be read forever.
-            if !meta.is_file() {
-                return Err(cannot(
-                    "it is not a regular file; pipe it on stdin with -d @- instead".into(),
-                ));
-            }
-            let f = std::fs::File::open(file).map_err(|e| cannot(e.kind().to_string()))?;
-            (read_capped(f, file)?, file.to_string())
-        }
-        Some(d) => (d.to_string(), "-d".to_string()),
-        None => {
-            let stdin = std::io::stdin();
-            if !one_shot
-                || !items.is_empty()
-                || items::body_schema(op).is_none()
-                || stdin.is_terminal()
-            {
-                return Ok(None);
-            }
-            let text = read_capped(stdin.lock(), "stdin")?;
-            if text.trim().is_empty() {
-                return Ok(None);
-            }
-            (text, "the body on stdin".to_string())
-        }
-    };
-    serde_json::from_str(&text)
-        .map(Some)
-        .map_err(|e| AppError::Usage(format!("{origin} is not valid JSON ({e})")))
-}
-
-/// The largest request body read from a file or stdin.
-const MAX_BODY_INPUT: u64 = 16 * 1024 * 1024;
-
-/// Reads a body, refusing one over [`MAX_BODY_INPUT`] or not UTF-8.
-fn read_capped(reader: impl Read, origin: &str) -> Result<String, AppError> {
-    let mut bytes = Vec::new();
-    reader
-        .take(MAX_BODY_INPUT + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| AppError::Usage(format!("cannot read {origin} for -d ({})", e.kind())))?;
-    if bytes.len() as u64 > MAX_BODY_INPUT {
-        return Err(AppError::Usage(format!(
-            "the body in {origin} is over {} MiB; Clerk's requests are far smaller",
-            MAX_BODY_INPUT / (1024 * 1024)
-        )));
-    }
-    String::from_utf8(bytes)
-        .map_err(|_| AppError::Usage(format!("the body in {origin} is not UTF-8 text")))
 }
 
 /// Runs a plan through the pipeline, sends it, and renders the result.
@@ -181,19 +122,25 @@ pub async fn run_plan_with(
         console.warn(&w);
     }
     plan.check_path_values().map_err(AppError::Usage)?;
-    let lacking = missing::find(spec, &plan);
+    plan.check_fan_out().map_err(AppError::Usage)?;
+    let mut lacking = missing::find(spec, &plan);
+    // The value each target fills is not missing: the targets give it.
+    if let Some((i, _, each)) = plan.fan_out_step() {
+        lacking.retain(|m| !(m.step == i && m.slot == each.slot));
+    }
     match Preview::of(options) {
         Some(Preview::DryRun) => {
-            return Ok(dry_run(
+            return Ok(preview::dry_run(
                 spec, &plan, options, env, &found, &lacking, &base_url, console,
             ));
         }
         Some(Preview::Curl) => {
             let verdict = pipeline::assess(spec, &plan, env, None);
             verdict.warnings.iter().for_each(|w| console.warn(w));
-            return Ok((curl_view(&plan, &base_url, &lacking, console), Status::Ok));
+            let view = preview::curl_view(&plan, &base_url, &lacking, console);
+            return Ok((view, Status::Ok));
         }
-        Some(Preview::Sdk) => return sdk_view(spec, &plan),
+        Some(Preview::Sdk) => return preview::sdk_view(spec, &plan),
         None => {}
     }
     complete::complete(spec, &mut plan, lacking, console)?;
@@ -201,7 +148,7 @@ pub async fn run_plan_with(
     // 1. The key.
     let key = found.as_ref().map_err(|e| AppError::Key(e.clone()))?;
     let base_url = check_base_url(&base_url)?;
-    // 2. Scopes.
+    // 2. Scopes, once for the whole plan (a bulk template included).
     let verdict = pipeline::assess(spec, &plan, env, Some(key.instance));
     if !verdict.scope_ok(options.admin) {
         let sentence = pipeline::scope_sentence(&plan, &verdict);
@@ -229,10 +176,19 @@ pub async fn run_plan_with(
         let style = console.err_style();
         console.note(&style.dim(&format!("note: {note}")));
     }
-    verdict.warnings.iter().for_each(|w| console.warn(w));
-    // 4. Confirmation.
+    let bulk = plan.fan_out_step().is_some();
+    if bulk && !verdict.write {
+        return Err(AppError::Usage(
+            "only writes are sent once per target; for reads, list with --all (and --output csv or ndjson)".into(),
+        ));
+    }
+    // A bulk plan's warnings wait for its count (see `bulk::run`).
+    if !bulk {
+        verdict.warnings.iter().for_each(|w| console.warn(w));
+    }
+    // 4. Confirmation, for a bulk plan after its targets are counted.
     let style = console.err_style();
-    if verdict.write {
+    if verdict.write && !bulk {
         let requests: Vec<Shown> = plan
             .steps
             .iter()
@@ -241,6 +197,12 @@ pub async fn run_plan_with(
                 url: step_url(s, &base_url),
                 body: display_body(s),
             })
+            .collect();
+        let reads_before: Vec<String> = plan
+            .steps
+            .iter()
+            .filter_map(|s| before::read_for(spec, s))
+            .map(|b| format!("GET {}", step_url(&b.step, &base_url)))
             .collect();
         let delete_id = plan
             .delete_step()
@@ -253,6 +215,7 @@ pub async fn run_plan_with(
             delete: verdict.delete,
             delete_id,
             yes: options.yes,
+            reads_before: &reads_before,
         };
         match confirm::ask(console, &question) {
             Consent::Given => {}
@@ -266,7 +229,7 @@ pub async fn run_plan_with(
                 ));
             }
         }
-    } else {
+    } else if !verdict.write {
         // A read is not confirmed, but the user still sees what is sent.
         for s in &plan.steps {
             console.note(&style.dim(&format!("{} {}", s.method, step_url(s, &base_url))));
@@ -277,6 +240,35 @@ pub async fn run_plan_with(
             key.source
         )));
     }
+    // Every write is journaled; without a journal, nothing is written.
+    let journal = if verdict.write {
+        Some(Journal::open(app.journal_dir.as_deref(), key.redactor())?)
+    } else {
+        None
+    };
+    let client = Bapi::new(client_config(options, env, base_url, key), key)?;
+    let mut runner = runner::Runner {
+        spec,
+        client: &client,
+        console,
+        memory: &mut app.memory,
+        options,
+        printer: Printer::new(options),
+        repl: app.repl,
+        journal: journal.as_ref(),
+        instance: key.instance,
+        undoes: app.undoing.clone(),
+    };
+    match (&journal, bulk) {
+        (Some(j), true) => bulk::run(&mut runner, &plan, &verdict, key, j).await,
+        _ => runner.run(&plan).await,
+    }
+}
+
+/// The client's settings: `--timeout`, `--max-body`, the retry backoff, and
+/// the instance's rate (`CLERK_BACKEND_API_RATE_SCALE` shortens its window
+/// for tests only).
+fn client_config(options: &Options, env: &Env, base_url: String, key: &SecretKey) -> Config {
     let timeout = Duration::from_secs(options.timeout_secs.unwrap_or(30));
     let backoff = env
         .get("CLERK_BACKEND_API_RETRY_MS")
@@ -286,17 +278,12 @@ pub async fn run_plan_with(
     if let Some(mib) = options.max_body_mib {
         config.max_body = mib.saturating_mul(1024 * 1024);
     }
-    let client = Bapi::new(config, key)?;
-    let mut runner = runner::Runner {
-        spec,
-        client: &client,
-        console,
-        memory: &mut app.memory,
-        options,
-        printer: Printer::new(options),
-        repl: app.repl,
-    };
-    runner.run(&plan).await
+    let scale = env
+        .get("CLERK_BACKEND_API_RATE_SCALE")
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .unwrap_or(1.0);
+    config.rate = Some(Rate::for_instance(key.instance, scale));
+    config
 }
 
 /// The base URL requests go to: the one the user chose (`--base-url` or
@@ -314,77 +301,4 @@ fn choose_base_url(chosen: Option<&str>, spec_server: &str) -> (String, Option<W
         ))
     });
     (DEFAULT_BASE_URL.to_string(), warning)
-}
-
-/// `--sdk`: the plan as @clerk/backend code, or why there is none. Either
-/// way nothing is sent.
-fn sdk_view(spec: &Spec, plan: &Plan) -> Result<(View, Status), AppError> {
-    let grammar = Grammar::shared()?;
-    match sdk::render(&grammar.sdk, plan) {
-        Some(code) => Ok((
-            View {
-                json: serde_json::json!({"mode": "sdk", "version": spec.version, "code": code}),
-                text: code,
-                picks: Vec::new(),
-            },
-            Status::Ok,
-        )),
-        None => {
-            let labels: Vec<String> = plan.steps.iter().map(|s| s.label()).collect();
-            Err(AppError::Usage(format!(
-                "--sdk knows the @clerk/backend code of the common requests only, not {}; \
-                 nothing was sent; --curl shows it as HTTP",
-                labels.join(", then ")
-            )))
-        }
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn dry_run(
-    spec: &Spec,
-    plan: &Plan,
-    options: &Options,
-    env: &Env,
-    found: &Result<SecretKey, key::KeyError>,
-    lacking: &[Missing],
-    base_url: &str,
-    console: &mut dyn Console,
-) -> (View, Status) {
-    let instance = found.as_ref().ok().map(|k| k.instance);
-    let verdict = pipeline::assess(spec, plan, env, instance);
-    let d = DryRun {
-        plan,
-        verdict: &verdict,
-        missing: lacking,
-        base_url,
-        admin: options.admin,
-        yes: options.yes,
-        key: match found {
-            Ok(k) => Ok((k.instance, k.source.to_string())),
-            Err(e) => Err(e.to_string()),
-        },
-    };
-    let view = View {
-        text: dry_run_text(&d, console.out_style()).trim_end().to_string(),
-        json: dry_run_json(&d),
-        picks: Vec::new(),
-    };
-    (view, Status::Ok)
-}
-
-fn curl_view(plan: &Plan, base_url: &str, lacking: &[Missing], console: &mut dyn Console) -> View {
-    if !lacking.is_empty() {
-        let names: Vec<&str> = lacking.iter().map(|m| m.name.as_str()).collect();
-        console.note(&format!(
-            "still to fill in by hand: {} (left as {{name}} below)",
-            names.join(", ")
-        ));
-    }
-    let script = curl(plan, base_url);
-    View {
-        text: script.trim_end().to_string(),
-        json: Value::String(script),
-        picks: Vec::new(),
-    }
 }

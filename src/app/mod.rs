@@ -4,8 +4,10 @@
 //! only the [`Console`] and whether the conversation is remembered.
 
 pub mod execute;
+pub mod journal;
 mod phrase;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::client::bapi::ClientError;
@@ -13,6 +15,7 @@ use crate::command::{Command, Mode, Options, UsageError};
 use crate::console::{Console, Warning};
 use crate::env::Env;
 use crate::intent::GrammarError;
+use crate::journal::JournalError;
 use crate::memory::Memory;
 use crate::pipeline::key::KeyError;
 use crate::plan::links::LinkError;
@@ -48,6 +51,8 @@ pub enum AppError {
     Client(#[from] ClientError),
     #[error(transparent)]
     Link(#[from] LinkError),
+    #[error(transparent)]
+    Journal(#[from] JournalError),
     #[error(
         "the built-in grammar does not load ({0}); this is a bug in clerk-backend-api, please report it"
     )]
@@ -79,6 +84,11 @@ pub struct App {
     pub memory: Memory,
     /// The process environment, read once at start.
     pub env: Env,
+    /// Where the journal of writes lives ([`Env::data_dir`]); `None`:
+    /// nowhere, so no write is sent.
+    pub journal_dir: Option<PathBuf>,
+    /// While `undo` runs its inverse plan: what it reverses.
+    pub undoing: Option<journal::Undoing>,
 }
 
 impl App {
@@ -88,7 +98,9 @@ impl App {
             repl,
             picks: Vec::new(),
             memory: Memory::default(),
+            journal_dir: env.data_dir(),
             env,
+            undoing: None,
         }
     }
 
@@ -150,6 +162,11 @@ impl App {
                     text: script,
                     picks: Vec::new(),
                 }
+            }
+            Mode::History { entry } => journal::history(self, entry, style, &options)?,
+            Mode::Undo { entry } => {
+                let spec = self.spec(&options).await?;
+                return journal::undo(self, &spec, entry, &options, console).await;
             }
             Mode::Manual => {
                 let page = completions::manual();

@@ -11,13 +11,15 @@
 //! are never followed for writes (a 307 would re-send the body elsewhere, a
 //! 302 would turn the POST into a GET); a read follows at most
 //! [`MAX_REDIRECTS`] redirects within the base URL's origin. Response bodies
-//! are read up to [`Config::max_body`] bytes.
+//! are read up to [`Config::max_body`] bytes. Every attempt first waits
+//! for the instance's rate limiter ([`super::limit`]).
 
 use std::time::Duration;
 
 use jiff::Timestamp;
 use serde_json::Value;
 
+use super::limit::{Limiter, Rate};
 use crate::pipeline::SecretKey;
 use crate::spec::Method;
 
@@ -43,6 +45,9 @@ pub struct Config {
     pub max_wait: Duration,
     /// The largest response body read, in bytes (`--max-body`).
     pub max_body: u64,
+    /// The instance's request rate, kept to by every request
+    /// ([`super::limit`]); `None`: no client-side limit.
+    pub rate: Option<Rate>,
 }
 
 impl Config {
@@ -54,6 +59,7 @@ impl Config {
             retries: 3,
             max_wait: Duration::from_secs(60),
             max_body: DEFAULT_MAX_BODY,
+            rate: None,
         }
     }
 }
@@ -165,6 +171,7 @@ pub struct Bapi {
     http: reqwest::Client,
     config: Config,
     auth: String,
+    limiter: Option<Limiter>,
 }
 
 /// What one attempt came to.
@@ -184,12 +191,18 @@ impl Bapi {
         Ok(Bapi {
             http,
             auth: format!("Bearer {}", key.expose()),
+            limiter: config.rate.map(Limiter::new),
             config,
         })
     }
 
     pub fn base_url(&self) -> &str {
         &self.config.base_url
+    }
+
+    /// The rate every request keeps to, if any.
+    pub fn rate(&self) -> Option<Rate> {
+        self.limiter.as_ref().map(Limiter::rate)
     }
 
     /// Sends one request with the retry and redirect rules; `notify` shows
@@ -203,7 +216,12 @@ impl Bapi {
         let mut redirects = 0;
         let mut attempt = 0u32;
         loop {
+            let permit = match &self.limiter {
+                Some(limiter) => Some(limiter.acquire().await),
+                None => None,
+            };
             let result = self.once(req, &url).await;
+            drop(permit);
             let retry = attempt < self.config.retries;
             match result {
                 Ok(Attempt::Redirect { status, location }) => {
@@ -223,6 +241,10 @@ impl Bapi {
                         });
                     }
                     attempt += 1;
+                    // Every request waits, not only this one.
+                    if let Some(limiter) = &self.limiter {
+                        limiter.pause(wait);
+                    }
                     countdown(wait, attempt, self.config.retries, notify).await;
                 }
                 Ok(Attempt::Reply(reply, _))

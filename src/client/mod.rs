@@ -3,6 +3,7 @@
 
 pub mod bapi;
 pub mod github;
+pub mod limit;
 
 use std::sync::Once;
 use std::time::Duration;

@@ -9,7 +9,7 @@
 
 use std::path::PathBuf;
 
-use super::{ColorChoice, Options, Output, UsageError, Word};
+use super::{ColorChoice, Export, Options, Output, UsageError, Word};
 
 /// What a flag sets; [`apply`] holds the one `match` over it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +33,10 @@ pub enum Id {
     Timeout,
     MaxBody,
     Data,
+    Each,
+    Column,
+    Resume,
+    Concurrency,
 }
 
 /// What follows a flag.
@@ -191,14 +195,14 @@ pub const FLAGS: &[Flag] = &[
     Flag {
         short: Some('o'),
         takes: Takes::Value {
-            name: "text|json",
-            choices: &["text", "json"],
+            name: "text|json|csv|ndjson",
+            choices: &["text", "json", "csv", "ndjson"],
         },
         ..value(
             Id::Output,
             "--output",
             "",
-            "text for people (default), json for scripts",
+            "text for people (default), json for scripts; csv or ndjson export a list (with --all, every page, streamed)",
         )
     },
     switch(Id::Json, "--json", "the same as --output json"),
@@ -240,6 +244,29 @@ pub const FLAGS: &[Flag] = &[
         short: Some('d'),
         ..value(Id::Data, "--data", "JSON|@FILE", "request body")
     },
+    value(
+        Id::Each,
+        "--each",
+        "FILE",
+        "run the request once per target in FILE (one a line, or a CSV column), with one confirmation",
+    ),
+    value(
+        Id::Column,
+        "--column",
+        "NAME",
+        "the CSV column of --each that holds the targets (default: the one named like the value they fill, id or email)",
+    ),
+    switch(
+        Id::Resume,
+        "--resume",
+        "with a bulk request: skip the targets the journal holds as done by the same request",
+    ),
+    value(
+        Id::Concurrency,
+        "--concurrency",
+        "N",
+        "requests of a bulk run in flight at once (default 8), within the instance's rate limit",
+    ),
 ];
 
 /// The flag a name (`--yes`, `-y`, `--colour`) spells.
@@ -356,12 +383,22 @@ pub fn apply(flag: &Flag, value: Option<&str>, options: &mut Options) -> Result<
         Id::All => options.all = true,
         Id::Refresh => options.refresh = true,
         Id::Offline => options.offline = true,
-        Id::Json => options.output = Output::Json,
+        Id::Json => {
+            options.output = Output::Json;
+            options.export = None;
+        }
         Id::Output => {
-            options.output = if lower == "json" {
-                Output::Json
-            } else {
+            // csv and ndjson are exports: stdout is for a script, as with
+            // json, and lists are written in that format.
+            options.export = match lower.as_str() {
+                "csv" => Some(Export::Csv),
+                "ndjson" => Some(Export::Ndjson),
+                _ => None,
+            };
+            options.output = if lower == "text" {
                 Output::Text
+            } else {
+                Output::Json
             }
         }
         Id::Color => {
@@ -384,6 +421,10 @@ pub fn apply(flag: &Flag, value: Option<&str>, options: &mut Options) -> Result<
         Id::Data => options.data = Some(value.to_string()),
         Id::Timeout => options.timeout_secs = Some(whole(flag, value, 1, 3600)?),
         Id::MaxBody => options.max_body_mib = Some(whole(flag, value, 1, 4096)?),
+        Id::Each => options.each = Some(value.to_string()),
+        Id::Column => options.column = Some(value.to_string()),
+        Id::Resume => options.resume = true,
+        Id::Concurrency => options.concurrency = Some(whole(flag, value, 1, 64)?),
         // Handled by `extract`, which knows the words around them.
         Id::Help | Id::Version => {}
     }

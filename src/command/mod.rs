@@ -28,6 +28,10 @@ pub enum Mode {
     Completions { shell: String },
     /// `man`: the man page (roff).
     Manual,
+    /// `history [N]`: the journal of writes, or entry N in full.
+    History { entry: Option<u64> },
+    /// `undo [N]`: reverse the last write, or entry N.
+    Undo { entry: Option<u64> },
     /// An explicit endpoint: `GET /users`, `delete /users/user_2abc name=x`.
     /// `help` shows its detail instead of executing it.
     Endpoint {
@@ -46,6 +50,13 @@ pub enum Output {
     #[default]
     Text,
     Json,
+}
+
+/// `--output csv|ndjson`: a list written as rows for another program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Export {
+    Csv,
+    Ndjson,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -80,6 +91,17 @@ pub struct Options {
     pub offline: bool,
     /// `-d '{json}'` or `-d @file.json`.
     pub data: Option<String>,
+    /// `--output csv|ndjson` (with `output` set to JSON: stdout is a
+    /// script's).
+    pub export: Option<Export>,
+    /// `--each FILE`: the request runs once per target in FILE.
+    pub each: Option<String>,
+    /// `--column NAME`: the CSV column of `--each` with the targets.
+    pub column: Option<String>,
+    /// `--resume`: skip targets the journal holds as done.
+    pub resume: bool,
+    /// `--concurrency N`: a bulk run's requests in flight at once.
+    pub concurrency: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -151,6 +173,17 @@ pub fn parse(words: Vec<Word>, defaults: &Options) -> Result<Command, UsageError
                 crate::render::completions::SHELLS.join(", ")
             )));
         }
+        ("history", 1) if keyword => Some(Mode::History { entry: None }),
+        ("undo", 1) if keyword => Some(Mode::Undo { entry: None }),
+        // `history 12`, `undo #12`; other words after them are a phrase.
+        ("history" | "undo", 2) if keyword && entry_number(&words[1].text).is_some() => {
+            let entry = entry_number(&words[1].text);
+            Some(if first == "history" {
+                Mode::History { entry }
+            } else {
+                Mode::Undo { entry }
+            })
+        }
         _ => None,
     };
     if let Some(mode) = mode {
@@ -189,6 +222,11 @@ pub fn parse(words: Vec<Word>, defaults: &Options) -> Result<Command, UsageError
         options,
         bare: false,
     })
+}
+
+/// A journal entry's number as typed: `12` or `#12`.
+fn entry_number(word: &str) -> Option<u64> {
+    word.trim_start_matches('#').parse().ok().filter(|n| *n > 0)
 }
 
 /// The commands in a typed or pasted text: one a line, except that a line

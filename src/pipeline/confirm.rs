@@ -37,6 +37,9 @@ pub struct Question<'a> {
     pub delete: bool,
     pub delete_id: Option<&'a str>,
     pub yes: bool,
+    /// The reads sent before writes to keep the state they change in the
+    /// journal (`GET .../users/user_1`): part of what is confirmed.
+    pub reads_before: &'a [String],
 }
 
 /// Shows the requests on stderr and asks.
@@ -60,13 +63,17 @@ pub fn ask(console: &mut dyn Console, q: &Question) -> Consent {
             }
         }
     }
-    console.note(&lines.join("\n"));
-    if q.yes {
-        console.note(&style.dim("--yes given: not asking."));
-        return Consent::Given;
+    for read in q.reads_before {
+        lines.push(format!(
+            "  {}",
+            style.dim(&format!(
+                "first {read}, kept in the journal as the state before the write"
+            ))
+        ));
     }
-    if !console.interactive() {
-        return Consent::NoTerminal;
+    console.note(&lines.join("\n"));
+    if let Some(c) = unasked(console, q.yes) {
+        return c;
     }
     if q.delete {
         let prompt = match q.delete_id {
@@ -87,6 +94,143 @@ pub fn ask(console: &mut dyn Console, q: &Question) -> Consent {
         "y" | "yes" => Consent::Given,
         _ => Consent::Declined,
     }
+}
+
+/// `--yes` answers, and without a terminal nobody can: `None` means ask.
+fn unasked(console: &mut dyn Console, yes: bool) -> Option<Consent> {
+    if yes {
+        let style = console.err_style();
+        console.note(&style.dim("--yes given: not asking."));
+        return Some(Consent::Given);
+    }
+    (!console.interactive()).then_some(Consent::NoTerminal)
+}
+
+/// Deletes above this many are confirmed by typing their count.
+pub const TYPED_COUNT_ABOVE: u64 = 5;
+
+/// One request template sent once per target.
+pub struct BulkQuestion<'a> {
+    /// The request with the target's slot shown as `{name}`.
+    pub template: &'a Shown,
+    /// How many requests will be sent (targets not skipped).
+    pub count: u64,
+    /// Targets `--resume` skips as already done.
+    pub skipped: u64,
+    pub slot: &'a str,
+    /// Where the targets come from (a file, the command, a list read).
+    pub from: &'a str,
+    pub first: &'a [String],
+    pub last: &'a [String],
+    /// `GET .../users/{user_id}` when each write is preceded by a read.
+    pub read_before: Option<String>,
+    /// The rate and the least time it takes.
+    pub pace: String,
+    pub instance: Instance,
+    pub source: &'a KeySource,
+    pub delete: bool,
+    pub yes: bool,
+}
+
+/// Shows a bulk request (count, template, both ends of the targets, the
+/// reads before, the pace) once and asks once. More than
+/// [`TYPED_COUNT_ABOVE`] deletes are confirmed by typing their count, on a
+/// terminal even with `--yes`; without a terminal only `--yes` consents.
+pub fn ask_bulk(console: &mut dyn Console, q: &BulkQuestion) -> Consent {
+    let style = console.err_style();
+    let instance = match q.instance {
+        Instance::Development => style.green("development instance (sk_test_)"),
+        Instance::Production => style.red("PRODUCTION instance (sk_live_)"),
+    };
+    let t = q.template;
+    let mut lines = vec![
+        format!(
+            "{} on the {instance}, key from {}:",
+            style.bold("About to send"),
+            q.source
+        ),
+        format!(
+            "  {} × {} {}",
+            count(q.count),
+            style.method(t.method),
+            t.url
+        ),
+    ];
+    if let Some(body) = &t.body {
+        let shown = serde_json::to_string_pretty(&redact_body(body)).unwrap_or_default();
+        lines.extend(shown.lines().map(|l| format!("    {l}")));
+    }
+    let mut ends: Vec<String> = q.first.to_vec();
+    if !q.last.is_empty() {
+        if q.count + q.skipped > (q.first.len() + q.last.len()) as u64 {
+            ends.push("…".into());
+        }
+        ends.extend(q.last.iter().cloned());
+    }
+    lines.push(format!("  {} from {}: {}", q.slot, q.from, ends.join(", ")));
+    if q.skipped > 0 {
+        lines.push(format!(
+            "  --resume: {} already done by this request (in the journal), skipped",
+            count(q.skipped)
+        ));
+    }
+    if let Some(read) = &q.read_before {
+        lines.push(format!(
+            "  before each write: {read}, kept in the journal as the state before ({} reads)",
+            count(q.count)
+        ));
+    }
+    lines.push(format!("  {}", style.dim(&q.pace)));
+    console.note(&lines.join("\n"));
+    let typed_count = q.delete && q.count > TYPED_COUNT_ABOVE;
+    // On a terminal the count is typed even with `--yes`: a flag recalled
+    // from shell history must not destroy thousands of objects unseen. A
+    // script (no terminal) has only `--yes` to say it means it.
+    if typed_count && q.yes && console.interactive() {
+        console.note(
+            &style.dim(
+                "--yes does not answer for more than 5 deletes on a terminal: type the count.",
+            ),
+        );
+    } else if let Some(c) = unasked(console, q.yes) {
+        return c;
+    }
+    let prompt = match (q.delete, typed_count) {
+        (true, true) => format!(
+            "Type the number of deletes ({}) to confirm, anything else cancels: ",
+            q.count
+        ),
+        (true, false) => format!(
+            "Type `yes` to delete these {}, anything else cancels: ",
+            q.count
+        ),
+        (false, _) => format!("Send {} requests? [y/N] ", count(q.count)),
+    };
+    let answer = console.ask(&prompt).unwrap_or_default();
+    let answer = answer.trim();
+    let ok = match (q.delete, typed_count) {
+        (true, true) => answer.replace([',', '_'], "") == q.count.to_string(),
+        (true, false) => answer == "yes",
+        (false, _) => matches!(answer.to_ascii_lowercase().as_str(), "y" | "yes"),
+    };
+    if ok {
+        Consent::Given
+    } else {
+        Consent::Declined
+    }
+}
+
+/// `2,000`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The body with the values of secret-looking fields (`password`,
@@ -122,6 +266,14 @@ pub fn redact_body(body: &Value) -> Value {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn counts_are_grouped() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(2000), "2,000");
+        assert_eq!(count(100000), "100,000");
+    }
 
     #[test]
     fn secrets_in_bodies_are_hidden() {

@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 
+use super::each::Targets;
 use super::items::{self, body_schema, check_body};
 use super::{Plan, Step};
 use crate::spec::{EndpointMatch, Spec};
@@ -50,6 +51,60 @@ pub fn build(
     );
     plan.notes = notes;
     Ok(plan)
+}
+
+/// Several targets for one request: words without `=` after the path
+/// (`POST /users/{user_id}/ban user_1 user_2`) or `--each FILE`. They fill
+/// the one required value the request leaves open (a path parameter, else
+/// a body field such as `identifier`). No targets: the plan is unchanged.
+pub fn fan_out(
+    spec: &Spec,
+    plan: &mut Plan,
+    targets: Vec<String>,
+    each: Option<(&str, Option<&str>)>,
+) -> Result<(), String> {
+    if targets.is_empty() && each.is_none() {
+        return Ok(());
+    }
+    let label = plan.steps.last().map(Step::label).unwrap_or_default();
+    if !targets.is_empty() && each.is_some() {
+        return Err(format!(
+            "give the targets of {label} either after the path or with --each FILE, not both"
+        ));
+    }
+    let open = super::missing::find(spec, plan);
+    let slot = match open.as_slice() {
+        [one] => one.slot.clone(),
+        [] => {
+            let what = match targets.first() {
+                Some(t) => format!(
+                    "`{t}` is not an item; items look like name=value (body or query), \
+                     name==value (query) or name:=json (raw JSON), and as a target it would \
+                     have no value to fill"
+                ),
+                None => "--each has no value to fill".to_string(),
+            };
+            return Err(format!(
+                "{what}: {label} leaves none open; to send it once per target, write that \
+                 value's place as {{name}} in the path (e.g. /users/{{user_id}}/ban)"
+            ));
+        }
+        many => {
+            let names: Vec<&str> = many.iter().map(|m| m.name.as_str()).collect();
+            return Err(format!(
+                "the targets would fill one value of {label}, but it lacks {}; give all of them but one",
+                names.join(", ")
+            ));
+        }
+    };
+    let targets = match each {
+        Some((path, column)) => Targets::File {
+            path: path.to_string(),
+            column: column.map(str::to_string),
+        },
+        None => Targets::Given { values: targets },
+    };
+    super::each::fan_out(plan, slot, targets)
 }
 
 /// Whether a step lists with `limit` and `offset` (and `--all` can follow

@@ -8,6 +8,7 @@
 //! up by username, then act on the one user found; read a user's metadata,
 //! then write it back merged (on spec versions without the merging endpoint).
 
+pub mod each;
 pub mod explicit;
 pub mod items;
 pub mod links;
@@ -56,6 +57,9 @@ pub struct Step {
     /// user picks one, and later links read the picked item as the only one
     /// (`/0/id`, `/data/0/id`).
     pub expect_one: Option<String>,
+    /// Runs once per target instead of once ([`each`]); only the last step
+    /// of a plan may fan out.
+    pub each: Option<each::Each>,
 }
 
 /// Where a value goes in a step.
@@ -142,6 +146,7 @@ impl Step {
             links: Vec::new(),
             purpose: String::new(),
             expect_one: None,
+            each: None,
         }
     }
 
@@ -263,7 +268,7 @@ impl Step {
         for (n, v) in &self.query {
             query.insert(n.clone(), v.clone());
         }
-        json!({
+        let mut out = json!({
             "method": self.method.as_str(),
             "path": self.path,
             "operation_id": self.operation_id,
@@ -273,7 +278,12 @@ impl Step {
             "links": self.links,
             "purpose": self.purpose,
             "expect_one": self.expect_one,
-        })
+        });
+        // Only a fan-out step says so: other steps' JSON is unchanged.
+        if let Some(each) = &self.each {
+            out["each"] = serde_json::to_value(each).unwrap_or_default();
+        }
+        out
     }
 }
 

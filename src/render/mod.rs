@@ -3,8 +3,10 @@
 //! decides where it goes.
 
 pub mod browse;
+pub mod bulk;
 pub mod completions;
 pub mod detail;
+pub mod export;
 pub mod help;
 pub mod json;
 pub mod plan;

@@ -6,20 +6,24 @@
 
 use serde_json::Value;
 
-use super::result::{success, table};
+use super::export::Rows;
+use super::result::{list_items, success, table};
 use super::{Style, View};
-use crate::command::{Options, Output};
+use crate::command::{Export, Options, Output};
 use crate::console::Console;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Printer {
     output: Output,
+    /// `--output csv|ndjson`: lists as rows (anything else as JSON).
+    export: Option<Export>,
 }
 
 impl Printer {
     pub fn new(options: &Options) -> Printer {
         Printer {
             output: options.output,
+            export: options.export,
         }
     }
 
@@ -33,9 +37,14 @@ impl Printer {
     /// body.
     pub fn show(self, console: &mut dyn Console, view: &View) {
         if self.json() {
-            if !view.json.is_null() {
-                console.print(&serde_json::to_string_pretty(&view.json).unwrap_or_default());
+            if view.json.is_null() {
+                return;
             }
+            let text = match self.export {
+                Some(Export::Ndjson) => view.json.to_string(),
+                _ => serde_json::to_string_pretty(&view.json).unwrap_or_default(),
+            };
+            console.print(&text);
         } else if !view.text.is_empty() {
             console.print(&view.text);
         }
@@ -69,6 +78,12 @@ impl Printer {
             }
             if let Some(m) = &more {
                 console.note(m);
+            }
+            if let (Some(kind), Some((items, _))) = (self.export, list_items(body)) {
+                for line in Rows::new(kind).page(items) {
+                    console.print(&line);
+                }
+                return View::default();
             }
             return View {
                 json: body.clone(),
@@ -113,6 +128,7 @@ impl Printer {
     pub fn list(self) -> ListStream {
         ListStream {
             json: self.json(),
+            rows: self.export.map(Rows::new),
             opened: false,
             pending: None,
             closed: false,
@@ -125,6 +141,8 @@ impl Printer {
 /// per page (the header once).
 pub struct ListStream {
     json: bool,
+    /// CSV or NDJSON rows instead of a JSON array.
+    rows: Option<Rows>,
     opened: bool,
     pending: Option<String>,
     closed: bool,
@@ -132,6 +150,12 @@ pub struct ListStream {
 
 impl ListStream {
     pub fn page(&mut self, console: &mut dyn Console, items: &[Value]) {
+        if let Some(rows) = &mut self.rows {
+            for line in rows.page(items) {
+                console.print(&line);
+            }
+            return;
+        }
         let first = !self.opened;
         self.opened = true;
         if self.json {
@@ -161,7 +185,7 @@ impl ListStream {
     /// Closes the JSON array (even when no page came, or after Ctrl-C), so
     /// a script always gets valid JSON.
     pub fn finish(&mut self, console: &mut dyn Console) {
-        if !self.json || self.closed {
+        if !self.json || self.closed || self.rows.is_some() {
             return;
         }
         if !self.opened {

@@ -360,6 +360,7 @@ async fn nothing_is_sent_without_consent() {
             false,
             Env::default(),
         );
+        app.journal_dir = Some(support::journal_dir());
         for op in spec.operations.iter().filter(|o| o.method.is_write()) {
             ops += 1;
             for mut case in cases(&spec, op, *version == latest) {

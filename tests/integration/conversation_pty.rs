@@ -188,13 +188,18 @@ fn a_conversation_acts_on_what_it_remembers() {
     r.wait("Type `yes` or the ID user_2abc to delete, anything else cancels: ");
     r.say("user_2abc", "Deleted user_2abc");
     r.wait(PROMPT);
-    assert_eq!(sent().last().unwrap(), "DELETE /users/user_2abc");
+    // The journal reads the user just before deleting it.
+    let all = sent();
+    assert_eq!(
+        all[all.len() - 2..],
+        ["GET /users/user_2abc", "DELETE /users/user_2abc"]
+    );
 
     // Two operations tie: a numbered list; the number runs one.
     r.say("show settings", "Several requests match `show settings`");
     r.wait("1  GET /instance/organization_settings");
     r.wait(PROMPT);
-    assert_eq!(sent().len(), 3, "a list to pick from sends nothing");
+    assert_eq!(sent().len(), 4, "a list to pick from sends nothing");
     r.say("1", "max_allowed_memberships");
     r.wait(PROMPT);
     assert_eq!(
@@ -207,6 +212,7 @@ fn a_conversation_acts_on_what_it_remembers() {
         [
             "GET /users/user_2abc",
             "POST /users/user_2abc/ban",
+            "GET /users/user_2abc",
             "DELETE /users/user_2abc",
             "GET /instance/organization_settings"
         ]

@@ -32,7 +32,10 @@ fn setup(version: &str, uri: &str, repl: bool) -> Option<Setup> {
     let dir = tempfile::tempdir().unwrap();
     let store = SpecStore::new(SourceConfig::local(spec_dir()?));
     Some(Setup {
-        app: App::new(store, repl, Env::new(dir.path())),
+        app: App {
+            journal_dir: Some(dir.path().join("data")),
+            ..App::new(store, repl, Env::new(dir.path()))
+        },
         spec,
         options: Options {
             yes: true,

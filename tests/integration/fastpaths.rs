@@ -82,8 +82,24 @@ fn check(r: &Request, verb: &str, at: &str, query: &[(&str, &str)], body: Option
     }
 }
 
+/// The requests of the plan itself: the GET the journal reads just before
+/// a DELETE or PATCH of the same object (tested in `journal.rs`) is left
+/// out.
 async fn requests(s: &MockServer, n: usize) -> Vec<Request> {
-    let got = received(s).await;
+    let all = received(s).await;
+    let read_before = |i: usize| {
+        let (r, next) = (&all[i], all.get(i + 1));
+        r.method.as_str() == "GET"
+            && next.is_some_and(|w| {
+                matches!(w.method.as_str(), "DELETE" | "PATCH" | "PUT")
+                    && (w.url.path() == r.url.path()
+                        || w.url.path().strip_suffix("/metadata") == Some(r.url.path()))
+            })
+    };
+    let got: Vec<Request> = (0..all.len())
+        .filter(|i| !read_before(*i))
+        .map(|i| all[i].clone())
+        .collect();
     assert_eq!(
         got.len(),
         n,
@@ -405,7 +421,8 @@ async fn without_the_merging_endpoint_metadata_is_read_merged_then_written() {
     let mut current = user("user_2abc", "john_doe", "john@acme.io");
     current["public_metadata"] = json!({"role": "admin"});
     let s = MockServer::start().await;
-    on(&s, "GET", "/users/user_2abc", current.clone(), 1).await;
+    // Read twice: by the plan, and by the journal just before the write.
+    on(&s, "GET", "/users/user_2abc", current.clone(), 2).await;
     on(&s, "PATCH", "/users/user_2abc", current, 1).await;
     Mock::given(method("PATCH"))
         .and(path("/users/user_2abc/metadata"))

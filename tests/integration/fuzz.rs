@@ -115,11 +115,13 @@ fn hostile_command_lines() {
         s
     });
     // The runner takes an `Fn`: the app and the counts live in cells.
-    let app = std::cell::RefCell::new(App::new(
+    let mut app = App::new(
         SpecStore::new(SourceConfig::local(dir)),
         false,
         Env::default(),
-    ));
+    );
+    app.journal_dir = Some(crate::support::journal_dir());
+    let app = std::cell::RefCell::new(app);
     let line = (
         proptest::collection::vec(word(paths, summary_words), 0..10),
         proptest::bool::ANY,

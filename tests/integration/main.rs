@@ -5,6 +5,9 @@
 
 mod support;
 
+mod bulk;
+mod bulk_plans;
+mod bulk_pty;
 mod cache;
 mod consent;
 mod contract_prism;
@@ -20,6 +23,7 @@ mod fastpaths;
 mod fuzz;
 mod grammar;
 mod hostile;
+mod journal;
 mod modes;
 mod repl;
 mod repl_pty;

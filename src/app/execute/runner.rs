@@ -2,11 +2,15 @@
 //! memory, and how a request and its failure are shown. [`super::steps`]
 //! walks a plan's steps with it, [`super::paginate`] a list's pages.
 
+use super::record::{self, Context};
 use crate::app::Status;
+use crate::app::journal::Undoing;
 use crate::client::bapi::{Bapi, ClientError, Reply, Request};
 use crate::command::Options;
 use crate::console::Console;
+use crate::journal::Journal;
 use crate::memory::Memory;
+use crate::pipeline::Instance;
 use crate::pipeline::texts::{rate_limits, text};
 use crate::plan::Step;
 use crate::render::View;
@@ -24,6 +28,11 @@ pub struct Runner<'a> {
     pub printer: Printer,
     /// In the REPL, several lookup matches are offered to pick from.
     pub repl: bool,
+    /// Where writes are recorded; a plan that writes always has one.
+    pub journal: Option<&'a Journal>,
+    pub instance: Instance,
+    /// What this plan reverses (`undo`), for the journal.
+    pub undoes: Option<Undoing>,
 }
 
 impl Runner<'_> {
@@ -39,11 +48,42 @@ impl Runner<'_> {
             url: step_url(step, self.client.base_url()),
             body: step.body.clone(),
         };
+        let context = self.context();
         let console = &mut *self.console;
         let style = console.err_style();
-        self.client
-            .send(&req, &mut |m| console.note(&style.dim(m)))
-            .await
+        let mut notify = |m: &str| console.note(&style.dim(m));
+        let Some(journal) = self.journal.filter(|_| step.method.is_write()) else {
+            return self.client.send(&req, &mut notify).await;
+        };
+        let written = record::write(
+            self.spec,
+            self.client,
+            journal,
+            self.instance,
+            step,
+            context,
+            &mut notify,
+        )
+        .await;
+        if let Err(e) = written.journal {
+            self.console.error(&e.to_string());
+        }
+        written.reply
+    }
+
+    /// What the journal says a write of this plan reverses.
+    pub fn context(&self) -> Context {
+        match &self.undoes {
+            Some(Undoing::Entry(n)) => Context {
+                undoes: Some(*n),
+                ..Context::default()
+            },
+            Some(Undoing::Run(run)) => Context {
+                undoes_run: Some(run.clone()),
+                ..Context::default()
+            },
+            None => Context::default(),
+        }
     }
 
     /// Earlier steps' lines: in the text on stdout, or on stderr for JSON.

@@ -14,7 +14,9 @@ use clerk_backend_api::console::Console;
 use clerk_backend_api::render::Style;
 use std::collections::VecDeque;
 
+pub mod clerk;
 mod common;
+pub mod pty;
 pub use common::spec_dir;
 
 /// The digested real spec of a version.
@@ -32,6 +34,18 @@ fn home() -> &'static Path {
     static HOME: OnceLock<TempDir> = OnceLock::new();
     HOME.get_or_init(|| tempfile::tempdir().expect("temp dir"))
         .path()
+}
+
+/// The journal folder of in-process runs (the binary's is under
+/// `XDG_DATA_HOME`): inside the test home, so it is checked for keys too,
+/// and never the real user's.
+pub fn journal_dir() -> PathBuf {
+    home().join("in-process-journal")
+}
+
+/// The test home, where the binary's data folder (and its journal) lives.
+pub fn test_home() -> &'static Path {
+    home()
 }
 
 pub struct Cli {
