@@ -9,10 +9,15 @@ use serde_json::Value;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Memory {
     entries: Vec<(String, String)>,
+    /// The rows of the last list shown, `(object, id)`: what "the first
+    /// one" and "the last one" read.
+    rows: Vec<(String, String)>,
 }
 
 /// Bounded so a long session does not grow without end.
 const CAPACITY: usize = 64;
+/// Rows of the last list kept for ordinal references (a page is at most 500).
+const ROWS: usize = 500;
 
 impl Memory {
     pub fn remember(&mut self, object: &str, id: &str) {
@@ -50,6 +55,38 @@ impl Memory {
             .rev()
             .find(|(_, i)| i.starts_with(prefix))
             .map(|(_, i)| i.as_str())
+    }
+
+    /// Row `n` (from 1) of the last list shown; `None` for `n = 0` means
+    /// the last row.
+    pub fn row(&self, n: Option<usize>) -> Option<(&str, &str)> {
+        let i = match n {
+            Some(n) => n.checked_sub(1)?,
+            None => self.rows.len().checked_sub(1)?,
+        };
+        self.rows.get(i).map(|(o, id)| (o.as_str(), id.as_str()))
+    }
+
+    /// Keeps the rows of a list the user was shown (the latest table).
+    pub fn observe_rows(&mut self, response: &Value) {
+        let items = match response {
+            Value::Array(items) => items,
+            Value::Object(map) => match map.get("data") {
+                Some(Value::Array(items)) => items,
+                _ => return,
+            },
+            _ => return,
+        };
+        self.rows = items
+            .iter()
+            .take(ROWS)
+            .filter_map(|v| {
+                let object = v.get("object")?.as_str()?;
+                let id = v.get("id")?.as_str()?;
+                (!crate::redact::holds_secret(id, None))
+                    .then(|| (object.to_string(), id.to_string()))
+            })
+            .collect();
     }
 
     pub fn is_empty(&self) -> bool {

@@ -29,6 +29,9 @@ pub struct Words {
     pub howto: Vec<Vec<String>>,
     /// Words skipped after a how-to phrase ("do I call to").
     pub howto_skip: HashSet<String>,
+    /// Ordinal words before a reference ("the second one"): the row they
+    /// name, `None` for the last.
+    pub ordinals: Vec<(String, Option<usize>)>,
     /// `(phrase, object)`: `them` is a user, `it` is anything.
     pub refs: Vec<(Vec<String>, Option<String>)>,
     /// `(verb, operation actions that count as it)`.
@@ -77,6 +80,14 @@ impl Words {
                 p
             },
             howto_skip: set("howto.skip"),
+            ordinals: table
+                .family("ordinal")
+                .into_iter()
+                .flat_map(|(n, words)| {
+                    let n = n.parse::<usize>().ok();
+                    words.into_iter().map(move |w| (w, n))
+                })
+                .collect(),
             refs,
             akin: table.family("akin"),
             verbs: table.family("verb"),
@@ -138,6 +149,8 @@ fn phrases(list: Vec<String>) -> Vec<Vec<String>> {
 pub struct Ref {
     pub at: usize,
     pub object: Option<String>,
+    /// "the second one": row 2 of the last list; `Some(None)` is the last row.
+    pub row: Option<Option<usize>>,
 }
 
 #[derive(Debug, Clone)]
@@ -233,9 +246,14 @@ impl Doc {
             });
             match hit {
                 Some((p, object)) => {
+                    let row = i
+                        .checked_sub(1)
+                        .and_then(|j| words_.ordinals.iter().find(|(w, _)| *w == tokens[j].lower))
+                        .map(|(_, n)| *n);
                     refs.push(Ref {
                         at: i,
                         object: object.clone(),
+                        row,
                     });
                     i += p.len();
                 }

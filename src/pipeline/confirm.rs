@@ -76,13 +76,21 @@ pub fn ask(console: &mut dyn Console, q: &Question) -> Consent {
         return c;
     }
     if q.delete {
+        // On production a reflex `yes` is not enough: the ID is typed.
+        let production = q.instance == Instance::Production;
         let prompt = match q.delete_id {
+            Some(id) if production => {
+                format!("PRODUCTION: type the ID {id} to delete it, anything else cancels: ")
+            }
             Some(id) => format!("Type `yes` or the ID {id} to delete, anything else cancels: "),
             None => "Type `yes` to delete, anything else cancels: ".to_string(),
         };
         let answer = console.ask(&prompt).unwrap_or_default();
         let answer = answer.trim();
-        let ok = answer == "yes" || q.delete_id.is_some_and(|id| answer == id);
+        let ok = match q.delete_id {
+            Some(id) => answer == id || (!production && answer == "yes"),
+            None => answer == "yes",
+        };
         return if ok {
             Consent::Given
         } else {
@@ -233,20 +241,31 @@ pub fn count(n: u64) -> String {
     out
 }
 
-/// The body with the values of secret-looking fields (`password`,
-/// `client_secret`...) replaced, at any depth.
+/// The body with the text values of secret fields (`password`,
+/// `client_secret`...) replaced, at any depth: a field is secret by what
+/// its name ends with, and only text can be a secret (a flag or a number
+/// the user set is shown).
 pub fn redact_body(body: &Value) -> Value {
     let words = text("redact.fields", &[]);
     let secret = |key: &str| {
         let key = key.to_ascii_lowercase();
-        words.split_whitespace().any(|w| key.contains(w))
+        words
+            .split_whitespace()
+            .any(|w| key == w || key.ends_with(&format!("_{w}")))
     };
+    fn texts(v: &Value) -> bool {
+        match v {
+            Value::String(_) => true,
+            Value::Array(items) => !items.is_empty() && items.iter().all(Value::is_string),
+            _ => false,
+        }
+    }
     fn walk(v: &Value, secret: &dyn Fn(&str) -> bool) -> Value {
         match v {
             Value::Object(map) => Value::Object(
                 map.iter()
                     .map(|(k, v)| {
-                        let v = if secret(k) && !v.is_null() {
+                        let v = if secret(k) && texts(v) {
                             Value::String("[redacted]".into())
                         } else {
                             walk(v, secret)
@@ -277,10 +296,20 @@ mod tests {
 
     #[test]
     fn secrets_in_bodies_are_hidden() {
-        let b = json!({"password": "hunter2", "name": "x", "nested": [{"client_secret": "s"}]});
+        let b = json!({"password": "hunter2", "name": "x", "nested": [{"client_secret": "s"}],
+            "backup_codes": ["a", "b"]});
         assert_eq!(
             redact_body(&b),
-            json!({"password": "[redacted]", "name": "x", "nested": [{"client_secret": "[redacted]"}]})
+            json!({"password": "[redacted]", "name": "x", "nested": [{"client_secret": "[redacted]"}],
+                "backup_codes": "[redacted]"})
         );
+    }
+
+    #[test]
+    fn settings_that_mention_a_secret_are_shown() {
+        let b = json!({"preferred_sign_in_strategy_when_password_required": "password",
+            "password_hasher": "bcrypt", "skip_password_checks": true, "token_url": "https://x.io/t",
+            "default_token_ttl": 60, "password": null});
+        assert_eq!(redact_body(&b), b);
     }
 }

@@ -16,7 +16,7 @@ use execute_support::{Cli, KEY, assert_no_secret, assert_no_secret_in_files};
 use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession;
 use expectrl::{Eof, Expect, Session};
-use serde_json::json;
+use serde_json::{Value, json};
 use tokio::runtime::Runtime;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -99,6 +99,10 @@ fn sent(rt: &Runtime, s: &MockServer) -> Vec<String> {
         .collect()
 }
 
+fn jwt(id: &str, name: &str) -> Value {
+    json!({"object": "jwt_template", "id": id, "name": name, "claims": {}, "lifetime": 60})
+}
+
 async fn server() -> MockServer {
     let s = MockServer::start().await;
     let user = json!({"object": "user", "id": "user_2abc", "username": "john_doe",
@@ -119,6 +123,33 @@ async fn server() -> MockServer {
             "GET",
             "/instance/organization_settings",
             json!({"object": "organization_settings", "enabled": true, "max_allowed_memberships": 5}),
+        ),
+        ("POST", "/jwt_templates", jwt("jtmp_new", "supabase")),
+        (
+            "GET",
+            "/jwt_templates/jtmp_new",
+            jwt("jtmp_new", "supabase"),
+        ),
+        (
+            "DELETE",
+            "/jwt_templates/jtmp_new",
+            json!({"object": "jwt_template", "id": "jtmp_new", "deleted": true}),
+        ),
+        (
+            "GET",
+            "/jwt_templates",
+            json!([jwt("jtmp_a", "hasura"), jwt("jtmp_b", "fauna")]),
+        ),
+        ("GET", "/jwt_templates/jtmp_a", jwt("jtmp_a", "hasura")),
+        (
+            "DELETE",
+            "/jwt_templates/jtmp_a",
+            json!({"object": "jwt_template", "id": "jtmp_a", "deleted": true}),
+        ),
+        (
+            "GET",
+            "/sessions",
+            json!([{"object": "session", "id": "sess_1", "user_id": "user_2abc", "status": "active"}]),
         ),
     ] {
         Mock::given(method(verb))
@@ -200,7 +231,7 @@ fn a_conversation_acts_on_what_it_remembers() {
     r.wait("1  GET /instance/organization_settings");
     r.wait(PROMPT);
     assert_eq!(sent().len(), 4, "a list to pick from sends nothing");
-    r.say("1", "max_allowed_memberships");
+    r.say("1", "max allowed memberships");
     r.wait(PROMPT);
     assert_eq!(
         sent().last().unwrap(),
@@ -344,5 +375,53 @@ fn row_numbers_open_rows_of_the_latest_result_table() {
     r.say("1", "User user_2abc");
     let got = sent(&w.rt, &w.server);
     assert_eq!(got, ["GET /users", "GET /users/user_2abc"], "{}", r.seen);
+    r.exit(0);
+}
+
+/// References keep their type: "delete it" after creating a JWT template
+/// deletes that template, "the first one" is row 1 of the last list, and
+/// "their sessions" lists the user's sessions.
+#[test]
+fn references_mean_the_object_of_their_type() {
+    let w = World::new();
+    let (s, uri) = (&w.server, w.server.uri());
+    let sent = || sent(&w.rt, s);
+    let Some((mut r, _cwd)) = repl(&uri, &w.data(), Some("write,delete")) else {
+        return;
+    };
+    r.say("get user user_2abc", "User user_2abc");
+    r.wait(PROMPT);
+    r.say("create a jwt template named supabase", "claims (object");
+    r.wait(": ");
+    r.say("{}", "Send? [y/N] ");
+    r.say("y", PROMPT);
+    r.say("now delete it", "Using jtmp_new for template_id");
+    r.wait("to delete, anything else cancels: ");
+    r.say("yes", PROMPT);
+    assert_eq!(sent().last().unwrap(), "DELETE /jwt_templates/jtmp_new");
+    r.say("list jwt templates", "fauna");
+    r.wait(PROMPT);
+    r.say(
+        "delete the first one",
+        "Using jtmp_a for template_id: row 1 of the last list",
+    );
+    r.wait("to delete, anything else cancels: ");
+    r.say("yes", PROMPT);
+    assert_eq!(sent().last().unwrap(), "DELETE /jwt_templates/jtmp_a");
+    r.say("show their sessions", "sess_1");
+    r.wait(PROMPT);
+    let got: Vec<Request> = w.rt.block_on(s.received_requests()).unwrap_or_default();
+    let last = got.last().expect("a request");
+    assert_eq!(last.url.path(), "/sessions");
+    assert!(
+        last.url.query().unwrap_or("").contains("user_id=user_2abc"),
+        "{:?}",
+        last.url
+    );
+    assert!(
+        sent().iter().all(|l| !l.starts_with("DELETE /users")),
+        "{:?}",
+        sent()
+    );
     r.exit(0);
 }

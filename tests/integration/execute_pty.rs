@@ -84,6 +84,30 @@ async fn a_delete_needs_yes_or_the_id_typed() {
     }
 }
 
+/// On a production instance `yes` is not enough: the ID is typed.
+#[tokio::test]
+async fn a_production_delete_needs_the_id_typed() {
+    let s = server().await;
+    let prompt = "PRODUCTION: type the ID user_9 to delete it, anything else cancels: ";
+    for (answer, sent) in [("yes", 0), ("y", 0), ("user_9", 1)] {
+        let a = args(&["DELETE", "/users/user_9"], &s.uri());
+        let argv: Vec<&str> = a.iter().map(String::as_str).collect();
+        let Some(cli) = Cli::new() else {
+            return;
+        };
+        let cli = cli.env("CLERK_SECRET_KEY", execute_support::LIVE_KEY);
+        let (code, seen) = execute_support::pty::converse(cli, &argv, vec![(prompt, answer)]).await;
+        assert!(seen.contains("PRODUCTION instance"), "{seen}");
+        assert_eq!(code, if sent == 1 { 0 } else { 1 }, "{answer}: {seen}");
+        let deletes = received(&s)
+            .await
+            .iter()
+            .filter(|r| r.method.as_str() == "DELETE")
+            .count();
+        assert_eq!(deletes, sent, "{answer}: {seen}");
+    }
+}
+
 #[tokio::test]
 async fn missing_values_are_asked_for_with_their_type() {
     let s = server().await;

@@ -694,4 +694,68 @@ fn references_keep_their_object_type() {
     assert!(got[0].1.contains("org_2mem"), "{got:?}");
     let got = labels("ban them");
     assert!(got[0].1.contains("user_2mem"), "{got:?}");
+    // "The first one" reads the rows of the last list shown.
+    let mut listed = memory.clone();
+    listed.observe_rows(&serde_json::json!([
+        {"object": "jwt_template", "id": "jtmp_first"},
+        {"object": "jwt_template", "id": "jtmp_second"},
+        {"object": "jwt_template", "id": "jtmp_last"}
+    ]));
+    let lctx = Context {
+        now_ms: NOW,
+        memory: &listed,
+        repl: true,
+    };
+    for (q, id) in [
+        ("delete the first one", "jtmp_first"),
+        ("now delete the second one", "jtmp_second"),
+        ("remove the last one", "jtmp_last"),
+    ] {
+        let out = router.route(q, &lctx);
+        let plans: Vec<_> = out.plan.iter().chain(&out.ties).collect();
+        assert!(
+            plans.iter().all(|p| p
+                .steps
+                .iter()
+                .all(|s| !s.label().starts_with("DELETE /users"))),
+            "{q}: {:?}",
+            out.op
+        );
+        assert!(
+            plans.iter().any(|p| p
+                .steps
+                .last()
+                .is_some_and(|s| s.label() == "DELETE /jwt_templates/{template_id}"
+                    && s.path_param("template_id") == Some(&serde_json::json!(id)))),
+            "{q}: {:?} {:?}",
+            out.op,
+            out.why
+        );
+    }
+    // A row of another type never fills a user.
+    let out = router.route("ban the first one", &lctx);
+    assert!(
+        out.plan
+            .iter()
+            .chain(&out.ties)
+            .all(|p| p.steps.iter().all(|s| s.path_param("user_id").is_none())),
+        "{:?}",
+        out.op
+    );
+    // "Their sessions": that user's, through the list's filter.
+    for q in ["show their sessions", "list sessions of that user"] {
+        let p = router
+            .route(q, &ctx)
+            .plan
+            .unwrap_or_else(|| panic!("{q}: no plan"));
+        let s = p.steps.last().unwrap();
+        assert_eq!(s.label(), "GET /sessions", "{q}");
+        assert!(
+            s.query
+                .iter()
+                .any(|(k, v)| k == "user_id" && v == "user_2mem"),
+            "{q}: {:?}",
+            s.query
+        );
+    }
 }

@@ -43,6 +43,9 @@ impl Runner<'_> {
                 body = self.exactly_one(what, body)?;
             }
             if last {
+                if self.repl {
+                    self.memory.observe_rows(&body);
+                }
                 let more = more_line(self.spec, &resolved, &body);
                 let picks = if self.repl {
                     item_commands(self.spec, &resolved, &body)

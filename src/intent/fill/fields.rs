@@ -259,7 +259,11 @@ pub fn by_kind(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
 }
 
 /// A word that is one of a field's allowed values ("pending", "active")
-/// sets it; not words that name things IDs stand for ("user", "org").
+/// sets it; not words that name things IDs stand for ("user", "org"), and
+/// not a word that names a setting of this operation ("hibp password
+/// check" names the password settings, it does not choose `password`)
+/// unless another word of the field's own name is said too ("sign-in
+/// strategy password").
 pub fn allowed_values(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
     let with_enums = v
         .fields
@@ -273,7 +277,10 @@ pub fn allowed_values(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
             let fits = doc.entity_at(i).is_none()
                 && field.enums.contains(&t.lower)
                 && !doc.terms_at(i).any(|term| r.object_terms.contains(term));
-            fits.then(|| t.lower.clone())
+            let own = |term: &str| doc.terms_at(i).any(|t| t == term);
+            let names_setting = v.fields.iter().any(|x| x.terms.iter().any(|w| own(w)));
+            let field_said = field.terms.iter().any(|w| !own(w) && doc.has_term(w));
+            (fits && (!names_setting || field_said)).then(|| t.lower.clone())
         });
         if let Some(word) = word {
             f.set(field, r.shape(field, Value::from(word)));

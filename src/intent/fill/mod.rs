@@ -53,6 +53,8 @@ pub struct Filled {
     pub missing: Vec<String>,
     /// Parameters the request referred back to with nothing to refer to.
     pub referred: Vec<String>,
+    /// References the path parameters took.
+    pub refs_used: usize,
     pub notes: Vec<String>,
     pub points: f32,
     pub why: Vec<(String, f32)>,
@@ -107,6 +109,7 @@ pub fn fill(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, hit: Option<&Hit>
     fields::items(r, v, doc, &mut f);
     fields::by_kind(r, v, doc, &mut f);
     path::user_field(r, v, doc, &mut f);
+    path::referred_field(r, v, doc, ctx, &mut f);
     fields::allowed_values(r, v, doc, &mut f);
     fields::name(r, v, doc, &mut f);
     fields::time_and_order(r, v, doc, &mut f);

@@ -79,6 +79,7 @@ pub fn params(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, f: &mut Filled)
         }
         if refs > 0 {
             refs -= 1;
+            f.refs_used += 1;
             remembered(r, p, before, doc, ctx, f);
             continue;
         }
@@ -100,6 +101,32 @@ fn remembered(r: &Router, p: &str, before: &[String], doc: &Doc, ctx: &Context, 
         .filter_map(|x| x.object.as_deref())
         .any(|o| kinds.iter().any(|k| k == o));
     let named = before.last().is_some_and(|t| doc.has_term(t));
+    // "the first one": a row of the last list, if it is of this type.
+    if let Some(row) = doc.refs.iter().find_map(|x| x.row) {
+        let which = row.map_or("the last row".to_string(), |n| format!("row {n}"));
+        match ctx.memory.row(row) {
+            Some((o, id)) if kinds.iter().any(|k| k == o) => {
+                f.notes
+                    .push(format!("Using {id} for {p}: {which} of the last list."));
+                f.path.push((p.to_string(), Value::from(id)));
+                f.score(format!("{p} from the last list"), 2.0);
+                stands_for(before, doc, f);
+            }
+            found => {
+                f.notes.push(match found {
+                    Some((o, id)) => format!(
+                        "{which} of the last list is the {} {id}, which {p} does not take; give the ID.",
+                        o.replace('_', " ")
+                    ),
+                    None => format!("The request refers to {which} of a list, but no list was shown; give the ID."),
+                });
+                f.missing.push(p.to_string());
+                f.referred.push(p.to_string());
+                f.score(format!("{p} refers back"), -1.0);
+            }
+        }
+        return;
+    }
     let mistyped = !typed_ref && doc.refs.iter().all(|x| x.object.is_some());
     let hit = if mistyped && !named {
         None
@@ -113,6 +140,7 @@ fn remembered(r: &Router, p: &str, before: &[String], doc: &Doc, ctx: &Context, 
             ));
             f.path.push((p.to_string(), Value::from(id)));
             f.score(format!("{p} from the conversation"), 2.0);
+            stands_for(before, doc, f);
         }
         None => {
             let why = match ctx.memory.newest() {
@@ -134,6 +162,20 @@ fn remembered(r: &Router, p: &str, before: &[String], doc: &Doc, ctx: &Context, 
             // little about which operation is meant.
             f.score(format!("{p} refers back"), -1.0);
         }
+    }
+}
+
+/// A reference that found an object of the parameter's type says the
+/// words of that type ("delete it" after a JWT template says "jwt
+/// template"), which the operation's score counted as unsaid.
+fn stands_for(before: &[String], doc: &Doc, f: &mut Filled) {
+    let unsaid: Vec<&String> = before.iter().filter(|t| !doc.has_term(t)).collect();
+    if !unsaid.is_empty() {
+        let words: Vec<&str> = unsaid.iter().map(|s| s.as_str()).collect();
+        f.score(
+            format!("`{}` meant by the reference", words.join(" ")),
+            unsaid.len() as f32,
+        );
     }
 }
 
@@ -163,6 +205,10 @@ pub(super) fn unclaimed(
     cued: bool,
 ) -> bool {
     let t = &doc.tokens[k];
+    // The ordinal of "the first one" belongs to the reference.
+    if doc.refs.iter().any(|x| x.row.is_some() && x.at == k + 1) {
+        return false;
+    }
     let entity_ok = match doc.entity_at(k) {
         None => true,
         Some(e) => !f.used[e] && matches!(doc.entities[e].kind, Kind::Username | Kind::Quoted),
@@ -199,6 +245,37 @@ pub fn user_field(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
         f.used[e] = true;
         f.lookup = Some(lookup);
         f.score(format!("{} by looking the user up", field.name), 2.0);
+    }
+}
+
+/// A reference the path did not take fills the filter or field of its type
+/// ("show their sessions" is `GET /sessions?user_id=` of the last user).
+/// Only a reference that says its type: a bare "it" stays for the path.
+pub fn referred_field(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, f: &mut Filled) {
+    for reference in doc.refs.iter().skip(f.refs_used) {
+        let Some(object) = reference.object.as_deref() else {
+            continue;
+        };
+        let Some(id) = ctx.memory.last(object) else {
+            continue;
+        };
+        let field = v.fields.iter().find(|x| {
+            matches!(x.place, Place::Body | Place::Query)
+                && !f.is_set(&x.name)
+                && r.grammar
+                    .ids
+                    .iter()
+                    .any(|p| p.object == object && p.params.first() == Some(&x.name))
+        });
+        if let Some(field) = field {
+            f.notes.push(format!(
+                "Using {id} for {}: the last {} in this conversation.",
+                field.name,
+                object.replace('_', " ")
+            ));
+            f.set(field, Value::from(id));
+            f.score(format!("{} from the conversation", field.name), 2.0);
+        }
     }
 }
 
