@@ -89,34 +89,25 @@ fn answer(plans: &[Plan], request: &str) -> Answer {
     let mut body = String::new();
     let plan = &plans[0];
     let calls: Vec<&Step> = plan.steps.iter().collect();
-    if plans.len() > 1 {
-        body.push_str("One of these calls, depending on what you have:\n\n");
-        for (i, p) in plans.iter().enumerate() {
-            if let Some(s) = p.steps.last() {
-                body.push_str(&format!(
-                    "{}. `{} {}`: {}\n",
-                    i + 1,
-                    s.method,
-                    s.path,
-                    s.purpose
-                ));
-            }
-        }
+    let (intro, listed): (&str, Vec<&Step>) = if plans.len() > 1 {
+        (
+            "One of these calls, depending on what you have:",
+            plans.iter().filter_map(|p| p.steps.last()).collect(),
+        )
+    } else if calls.len() == 1 {
+        ("Clerk's Backend API does it with one call:", calls.clone())
     } else {
-        body.push_str(if calls.len() == 1 {
-            "Clerk's Backend API does it with one call:\n\n"
-        } else {
-            "Clerk's Backend API does it in these calls:\n\n"
-        });
-        for (i, s) in calls.iter().enumerate() {
-            body.push_str(&format!(
-                "{}. `{} {}`: {}\n",
-                i + 1,
-                s.method,
-                s.path,
-                s.purpose
-            ));
-        }
+        ("Clerk's Backend API does it in these calls:", calls.clone())
+    };
+    body.push_str(&format!("{intro}\n\n"));
+    for (i, s) in listed.iter().enumerate() {
+        body.push_str(&format!(
+            "{}. `{} {}`: {}\n",
+            i + 1,
+            s.method,
+            s.path,
+            s.purpose
+        ));
     }
     body.push_str("\nTo do it here, type the request itself (it is planned, shown and confirmed before anything is sent):\n\n");
     body.push_str(&format!("    /clerk-backend-api {request}\n"));
