@@ -347,3 +347,27 @@ fn warm_start_uses_the_index_cache() {
     let files: Vec<_> = std::fs::read_dir(&index).unwrap().collect();
     assert_eq!(files.len(), 1, "one digested spec cached");
 }
+
+/// The README's list of flags and environment variables is `--help`'s,
+/// line for line: the flag table stays the one source of truth.
+#[test]
+fn the_readme_lists_the_flags_help_prints() {
+    let Some(help) = text_ok(&["--help", "--color", "never"]) else {
+        return;
+    };
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("the README");
+    let start = help.find("Flags (anywhere").expect("a Flags section");
+    let section: Vec<&str> = help[start..]
+        .lines()
+        .take_while(|l| !l.starts_with("  TERM"))
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert!(section.len() > 30, "{section:?}");
+    for line in section {
+        assert!(
+            readme.contains(line),
+            "README.md lacks the --help line {line:?}"
+        );
+    }
+}
