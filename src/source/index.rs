@@ -27,6 +27,12 @@ fn index_path(cache_dir: &Path, hash: &str) -> PathBuf {
     ))
 }
 
+/// Where a file's digest failure is remembered: the same content fails the
+/// same way with the same program, so it is not parsed again.
+fn failure_path(cache_dir: &Path, hash: &str) -> PathBuf {
+    index_path(cache_dir, hash).with_extension("failed")
+}
+
 /// Reads a digested spec by content hash, if cached and readable.
 pub fn read(cache_dir: &Path, hash: &str) -> Option<Spec> {
     let bytes = std::fs::read(index_path(cache_dir, hash)).ok()?;
@@ -80,7 +86,21 @@ pub fn digest_with_hash(
     if let Some(spec) = cached {
         return Ok(spec);
     }
-    let mut spec = spec::digest(text, origin)?;
+    if let Some(dir) = config.cache_dir.as_ref().filter(|_| !config.refresh)
+        && let Ok(why) = std::fs::read_to_string(failure_path(dir, hash))
+    {
+        return Err(spec::SpecError::Remembered(why).into());
+    }
+    let mut spec = match spec::digest(text, origin) {
+        Ok(spec) => spec,
+        Err(e) => {
+            if let Some(dir) = &config.cache_dir {
+                // Only an optimisation: a failure to remember costs a re-parse.
+                let _ = write_atomic(&failure_path(dir, hash), e.to_string().as_bytes());
+            }
+            return Err(e.into());
+        }
+    };
     spec.source_hash = hash.to_string();
     if let Some(Err(e)) = config.cache_dir.as_ref().map(|dir| write(dir, hash, &spec)) {
         notices.push(format!("could not write the spec index cache: {e}"));

@@ -40,4 +40,8 @@ pub enum SpecError {
         "{file} is refused before parsing: {why}; Clerk's specs do not look like this, so use a file from clerk/openapi-specs"
     )]
     Hostile { file: String, why: String },
+    /// The same file (by content hash) failed before with this program:
+    /// the failure is read back instead of parsing it again.
+    #[error("{0} (remembered from an earlier run for this same file; --refresh tries again)")]
+    Remembered(String),
 }

@@ -411,6 +411,7 @@ fn hostile_specs_end_promptly() {
     ] {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("2026-05-12.yml"), text).unwrap();
+        let mut failed_before = false;
         for args in [
             vec!["tags"],
             vec!["POST", "/users", "help", "--output", "json"],
@@ -441,6 +442,15 @@ fn hostile_specs_end_promptly() {
                 "{name} {args:?}: {status:?} {err}"
             );
             assert!(!err.contains("panicked"), "{name}: {err}");
+            // A file refused once is not parsed again: its failure is read back.
+            if failed_before {
+                assert!(
+                    err.contains("remembered from an earlier run"),
+                    "{name}: {err}"
+                );
+            }
+            failed_before = status.code() != Some(0) && err.contains("refused before parsing")
+                || err.contains("remembered from an earlier run");
         }
     }
 }
