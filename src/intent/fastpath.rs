@@ -17,6 +17,19 @@ use super::vocab::{OpVocab, Place};
 use crate::plan::{Link, Plan, Slot, Step};
 use crate::spec::Method;
 
+/// The fast paths this module builds: `grammar/fastpaths.txt` may define
+/// these sections and no others (an unknown one is a grammar error at load,
+/// not a silent fallback to generic routing).
+pub const KINDS: &[&str] = &[
+    "list-users",
+    "get-user",
+    "update-metadata",
+    "delete-user",
+    "create-organization",
+    "create-organization-invite",
+    "invite-member",
+];
+
 /// The fast path an operation chosen by scoring stands for, if any: the
 /// one whose first request it is (a multi-step one when the request asks
 /// for the later steps too), the user lookup of a fast path that reads one

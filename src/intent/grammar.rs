@@ -352,6 +352,17 @@ fn fastpaths(text: &str) -> Result<Vec<FastPathSpec>, GrammarError> {
             ));
         }
         if out.last().is_none_or(|f| f.name != e.section) {
+            if !super::fastpath::KINDS.contains(&e.section.as_str()) {
+                return Err(error(
+                    name,
+                    e.line,
+                    format!(
+                        "unknown fast path `[{}]`; the fast paths are {}",
+                        e.section,
+                        super::fastpath::KINDS.join(", ")
+                    ),
+                ));
+            }
             out.push(FastPathSpec {
                 name: e.section.clone(),
                 ops: Vec::new(),
@@ -434,6 +445,15 @@ mod tests {
     fn embedded_grammar_loads() {
         let g = Grammar::load().unwrap();
         assert!(g.fastpath("list-users").is_some());
+        // Every builder has its section, and an unknown section is refused.
+        for kind in crate::intent::fastpath::KINDS {
+            assert!(g.fastpath(kind).is_some(), "{kind}");
+        }
+        let e = fastpaths("[ban-spammers]\nop = POST /users/{user_id}/ban BanUser\n").unwrap_err();
+        assert!(
+            e.to_string().contains("unknown fast path `[ban-spammers]`"),
+            "{e}"
+        );
         assert_eq!(g.id_prefix("user_").unwrap().params[0], "user_id");
         assert!(g.knowledge.iter().any(|t| t.title == "Rate limits"));
     }
