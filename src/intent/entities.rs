@@ -8,9 +8,9 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::grammar::Grammar;
+use super::literal::{json_object, json_value, typed};
 use super::time::{Bound, TimeFilter, TimeWords};
 use super::tokens::Token;
-use super::values::{json_object, json_value, typed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

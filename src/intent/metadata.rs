@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::doc::{Doc, Words};
 use super::entities::Kind;
 use super::grammar::Table;
-use super::values::typed;
+use super::literal::typed;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MetaKind {

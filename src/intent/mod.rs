@@ -25,6 +25,7 @@ mod howto;
 mod index;
 mod knowledge;
 mod lexicon;
+mod literal;
 mod metadata;
 mod negation;
 mod phrases;

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::doc::{Doc, Words};
 use super::entities::Kind;
-use super::values::typed;
+use super::literal::typed;
 use super::vocab::{Field, OpVocab};
 use crate::spec::JsonKind;
 

@@ -8,7 +8,7 @@ use super::doc::Doc;
 use super::entities::{Extractor, Kind, SLOT_KINDS};
 use super::grammar::{Grammar, GrammarError};
 use super::lexicon::Lexicon;
-use super::values::typed;
+use super::literal::typed;
 use crate::spec::Method;
 
 #[derive(Debug, Clone, PartialEq)]
