@@ -27,6 +27,9 @@ pub struct Words {
     /// Phrases that ask how to do something ("how do I"), longest first:
     /// the request after them is answered, never sent.
     pub howto: Vec<Vec<String>>,
+    /// Leading words of a flag's name that a request need not say
+    /// (`is_satellite` is named by "satellite").
+    pub flag_prefix: HashSet<String>,
     /// Words skipped after a how-to phrase ("do I call to").
     pub howto_skip: HashSet<String>,
     /// Ordinal words before a reference ("the second one"): the row they
@@ -80,6 +83,7 @@ impl Words {
                 p
             },
             howto_skip: set("howto.skip"),
+            flag_prefix: set("flag.prefix"),
             ordinals: table
                 .family("ordinal")
                 .into_iter()

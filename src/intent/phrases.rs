@@ -31,6 +31,14 @@ pub fn mention(doc: &Doc, field: &Field, words: &Words) -> Option<Mention> {
     }
     let t = &doc.terms;
     let mut heads = vec![(terms.as_slice(), true)];
+    // A flag is named by what it is about: "satellite domain" names
+    // `is_satellite`, "hibp" names `enable_hibp`.
+    if field.kind == crate::spec::JsonKind::Boolean
+        && terms.len() > 1
+        && words.flag_prefix.contains(&terms[0])
+    {
+        heads.push((&terms[1..], true));
+    }
     let mut n = terms.len();
     while n > 1 && words.suffix.contains(&terms[n - 1]) {
         n -= 1;

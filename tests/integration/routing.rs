@@ -759,3 +759,29 @@ fn references_keep_their_object_type() {
         );
     }
 }
+
+/// A flag is named by what it is about ("a satellite domain" sets
+/// `is_satellite`), and takes only true or false, never the domain.
+#[test]
+fn flags_are_named_by_what_they_are_about() {
+    let Some(spec) = common::spec("2026-05-12") else {
+        return;
+    };
+    let router = Router::new(&spec).expect("the grammar loads");
+    let memory = Memory::default();
+    let ctx = Context {
+        now_ms: NOW,
+        memory: &memory,
+        repl: false,
+    };
+    let plan = router
+        .route("add satellite domain shop.example.com", &ctx)
+        .plan
+        .expect("a plan");
+    let s = plan.steps.last().unwrap();
+    assert_eq!(s.label(), "POST /domains");
+    assert_eq!(
+        s.body,
+        Some(serde_json::json!({"is_satellite": true, "name": "shop.example.com"}))
+    );
+}

@@ -98,7 +98,14 @@ pub fn named(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
             Some(Said::Entity(e)) if !m.full && !r.accepts(&field.name, &doc.entities[e]) => {
                 continue;
             }
-            Some(Said::Entity(e)) if !f.used[e] && doc.entities[e].kind != Kind::Time => {
+            // A flag takes only a true or false, not an ID, email or domain:
+            // "satellite domain x.com" names the flag, x.com is the name.
+            Some(Said::Entity(e))
+                if !f.used[e]
+                    && doc.entities[e].kind != Kind::Time
+                    && (field.kind != JsonKind::Boolean
+                        || r.value_for(&doc.entities[e], &field.name).is_boolean()) =>
+            {
                 f.used[e] = true;
                 let value = r.shape(field, r.value_for(&doc.entities[e], &field.name));
                 f.set(field, value);
