@@ -69,13 +69,8 @@ impl Memory {
 
     /// Keeps the rows of a list the user was shown (the latest table).
     pub fn observe_rows(&mut self, response: &Value) {
-        let items = match response {
-            Value::Array(items) => items,
-            Value::Object(map) => match map.get("data") {
-                Some(Value::Array(items)) => items,
-                _ => return,
-            },
-            _ => return,
+        let Some(items) = listed(response) else {
+            return;
         };
         self.rows = items
             .iter()
@@ -96,14 +91,11 @@ impl Memory {
     /// Remembers what a response shows: a single object, the one item of a
     /// one-item list, and the user and organization a membership names.
     pub fn observe(&mut self, response: &Value) {
-        let single = match response {
-            Value::Array(items) if items.len() == 1 => &items[0],
-            Value::Object(map) => match map.get("data") {
-                Some(Value::Array(items)) if items.len() == 1 => &items[0],
-                Some(Value::Array(_)) => return,
-                _ => response,
-            },
-            _ => return,
+        let single = match listed(response) {
+            Some([one]) => one,
+            Some(_) => return,
+            None if response.is_object() => response,
+            None => return,
         };
         if single.get("deleted").and_then(Value::as_bool) == Some(true) {
             return;
@@ -128,6 +120,18 @@ impl Memory {
         ) {
             self.remember(object, id);
         }
+    }
+}
+
+/// The items of a list response: a JSON array, or an object's `data` array.
+fn listed(response: &Value) -> Option<&[Value]> {
+    match response {
+        Value::Array(items) => Some(items),
+        Value::Object(map) => match map.get("data") {
+            Some(Value::Array(items)) => Some(items),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

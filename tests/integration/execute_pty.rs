@@ -62,18 +62,27 @@ async fn the_default_answer_is_no() {
     assert_eq!(received(&s).await.len(), 1);
 }
 
-#[tokio::test]
-async fn a_delete_needs_yes_or_the_id_typed() {
+/// Answers the DELETE prompt with each answer in turn, on the instance of
+/// `key`; `sent` is how many DELETEs the server has seen after it, and an
+/// answer that sends one exits 0. `shown` is what the confirmation shows.
+async fn answer_deletes(
+    key: &str,
+    prompt: &'static str,
+    shown: &str,
+    answers: &[(&'static str, usize)],
+) {
     let s = server().await;
-    let prompt = "Type `yes` or the ID user_9 to delete, anything else cancels: ";
-    for (answer, sent) in [("y", 0), ("user_8", 0), ("user_9", 1), ("yes", 2)] {
+    let mut before = 0;
+    for &(answer, sent) in answers {
         let a = args(&["DELETE", "/users/user_9"], &s.uri());
-        let Some((code, seen)) = converse(a, vec![(prompt, answer)]).await else {
+        let argv: Vec<&str> = a.iter().map(String::as_str).collect();
+        let Some(cli) = Cli::new() else {
             return;
         };
-        assert!(seen.contains("IRREVERSIBLE"), "{seen}");
-        let confirmed = answer == "yes" || answer == "user_9";
-        assert_eq!(code, if confirmed { 0 } else { 1 }, "{answer}: {seen}");
+        let cli = cli.env("CLERK_SECRET_KEY", key);
+        let (code, seen) = execute_support::pty::converse(cli, &argv, vec![(prompt, answer)]).await;
+        assert!(seen.contains(shown), "{seen}");
+        assert_eq!(code, if sent > before { 0 } else { 1 }, "{answer}: {seen}");
         // Each DELETE sent is preceded by the journal's read of the user.
         let deletes = received(&s)
             .await
@@ -81,31 +90,29 @@ async fn a_delete_needs_yes_or_the_id_typed() {
             .filter(|r| r.method.as_str() == "DELETE")
             .count();
         assert_eq!(deletes, sent, "{answer}: {seen}");
+        before = sent;
     }
+}
+
+#[tokio::test]
+async fn a_delete_needs_yes_or_the_id_typed() {
+    let prompt = "Type `yes` or the ID user_9 to delete, anything else cancels: ";
+    let answers = [("y", 0), ("user_8", 0), ("user_9", 1), ("yes", 2)];
+    answer_deletes(execute_support::KEY, prompt, "IRREVERSIBLE", &answers).await;
 }
 
 /// On a production instance `yes` is not enough: the ID is typed.
 #[tokio::test]
 async fn a_production_delete_needs_the_id_typed() {
-    let s = server().await;
     let prompt = "PRODUCTION: type the ID user_9 to delete it, anything else cancels: ";
-    for (answer, sent) in [("yes", 0), ("y", 0), ("user_9", 1)] {
-        let a = args(&["DELETE", "/users/user_9"], &s.uri());
-        let argv: Vec<&str> = a.iter().map(String::as_str).collect();
-        let Some(cli) = Cli::new() else {
-            return;
-        };
-        let cli = cli.env("CLERK_SECRET_KEY", execute_support::LIVE_KEY);
-        let (code, seen) = execute_support::pty::converse(cli, &argv, vec![(prompt, answer)]).await;
-        assert!(seen.contains("PRODUCTION instance"), "{seen}");
-        assert_eq!(code, if sent == 1 { 0 } else { 1 }, "{answer}: {seen}");
-        let deletes = received(&s)
-            .await
-            .iter()
-            .filter(|r| r.method.as_str() == "DELETE")
-            .count();
-        assert_eq!(deletes, sent, "{answer}: {seen}");
-    }
+    let answers = [("yes", 0), ("y", 0), ("user_9", 1)];
+    answer_deletes(
+        execute_support::LIVE_KEY,
+        prompt,
+        "PRODUCTION instance",
+        &answers,
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -48,11 +48,7 @@ fn judge(router: &Router, line: &Value) -> Outcome {
         Err(e) => return fail(format!("parse error: {e}")),
     };
     let memory = Memory::default();
-    let ctx = Context {
-        now_ms: NOW,
-        memory: &memory,
-        repl: false,
-    };
+    let ctx = context(&memory, false);
     let routing = router.route(&text, &ctx);
     let ops: Vec<&str> = line["ops"]
         .as_array()
@@ -156,6 +152,14 @@ fn router() -> Option<Router> {
     Some(Router::new(&spec).expect("the grammar loads"))
 }
 
+fn context(memory: &Memory, repl: bool) -> Context<'_> {
+    Context {
+        now_ms: NOW,
+        memory,
+        repl,
+    }
+}
+
 fn require_95(file: impl AsRef<Path>) {
     let Some(router) = router() else { return };
     let accuracy = measure(&router, file.as_ref());
@@ -252,11 +256,7 @@ fn seed_evals_are_answered() {
         ],
     ];
     let memory = Memory::default();
-    let ctx = Context {
-        now_ms: NOW,
-        memory: &memory,
-        repl: false,
-    };
+    let ctx = context(&memory, false);
     let mut failures = Vec::new();
     for (eval, want) in evals["evals"]
         .as_array()
@@ -496,11 +496,7 @@ fn field_corpus() {
 /// `METHOD /path` of every step the router plans for `q`.
 fn planned_ops(router: &Router, q: &str) -> Vec<String> {
     let memory = Memory::default();
-    let ctx = Context {
-        now_ms: NOW,
-        memory: &memory,
-        repl: false,
-    };
+    let ctx = context(&memory, false);
     let text = match command::parse_line(q, &Options::default()).map(|c| c.mode) {
         Ok(Mode::Phrase { text, .. }) => text,
         _ => return Vec::new(),
@@ -540,11 +536,7 @@ fn help_examples_never_need_a_pick() {
         examples.push(more.to_string());
     }
     let memory = Memory::default();
-    let ctx = Context {
-        now_ms: NOW,
-        memory: &memory,
-        repl: true,
-    };
+    let ctx = context(&memory, true);
     for e in &examples {
         let r = router.route(e, &ctx);
         assert!(
@@ -575,11 +567,7 @@ fn the_cached_router_routes_like_a_fresh_one() {
     )
     .expect("the field corpus");
     let memory = Memory::default();
-    let ctx = Context {
-        now_ms: NOW,
-        memory: &memory,
-        repl: false,
-    };
+    let ctx = context(&memory, false);
     for l in text.lines().filter(|l| !l.trim().is_empty()) {
         let q: Value = serde_json::from_str(l).expect("JSON");
         let q = q["q"].as_str().unwrap_or_default();
@@ -599,11 +587,7 @@ fn how_to_questions_are_answered_never_planned() {
     };
     let router = Router::new(&spec).expect("the grammar loads");
     let memory = Memory::default();
-    let ctx = Context {
-        now_ms: NOW,
-        memory: &memory,
-        repl: false,
-    };
+    let ctx = context(&memory, false);
     let mut named = 0;
     let mut direct = 0;
     for op in &spec.operations {
@@ -650,19 +634,12 @@ fn how_to_questions_are_answered_never_planned() {
 /// template (or a question), never the last user.
 #[test]
 fn references_keep_their_object_type() {
-    let Some(spec) = common::spec("2026-05-12") else {
-        return;
-    };
-    let router = Router::new(&spec).expect("the grammar loads");
+    let Some(router) = router() else { return };
     let mut memory = Memory::default();
     memory.remember("user", "user_2mem");
     memory.remember("organization", "org_2mem");
     memory.remember("jwt_template", "jtmp_2mem");
-    let ctx = Context {
-        now_ms: NOW,
-        memory: &memory,
-        repl: true,
-    };
+    let ctx = context(&memory, true);
     let labels = |q: &str| -> Vec<(String, String)> {
         let out = router.route(q, &ctx);
         out.plan
@@ -701,11 +678,7 @@ fn references_keep_their_object_type() {
         {"object": "jwt_template", "id": "jtmp_second"},
         {"object": "jwt_template", "id": "jtmp_last"}
     ]));
-    let lctx = Context {
-        now_ms: NOW,
-        memory: &listed,
-        repl: true,
-    };
+    let lctx = context(&listed, true);
     for (q, id) in [
         ("delete the first one", "jtmp_first"),
         ("now delete the second one", "jtmp_second"),
@@ -764,16 +737,9 @@ fn references_keep_their_object_type() {
 /// `is_satellite`), and takes only true or false, never the domain.
 #[test]
 fn flags_are_named_by_what_they_are_about() {
-    let Some(spec) = common::spec("2026-05-12") else {
-        return;
-    };
-    let router = Router::new(&spec).expect("the grammar loads");
+    let Some(router) = router() else { return };
     let memory = Memory::default();
-    let ctx = Context {
-        now_ms: NOW,
-        memory: &memory,
-        repl: false,
-    };
+    let ctx = context(&memory, false);
     let plan = router
         .route("add satellite domain shop.example.com", &ctx)
         .plan
