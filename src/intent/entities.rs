@@ -271,7 +271,7 @@ impl Extractor {
         {
             return Some(Entity::new(Kind::Json, v, i));
         }
-        if let Some(e) = self.id_entity(text, i) {
+        if let Some(e) = self.id_entity(text, i, self.after_username_cue(tokens, i)) {
             return Some(e);
         }
         if let Some(e) = self.pair(tokens, i) {
@@ -303,16 +303,23 @@ impl Extractor {
         Some(Entity::new(kind, value, i))
     }
 
-    fn id_entity(&self, text: &str, i: usize) -> Option<Entity> {
+    /// An ID by its shape. A prefix the grammar does not know needs a long
+    /// random tail, or a short one that starts with a digit as Clerk's
+    /// time-sorted IDs do (`oa_2abc`, `csi_123`), unless a username cue
+    /// stands before it (`user bob_2000` is a username).
+    fn id_entity(&self, text: &str, i: usize, after_username_cue: bool) -> Option<Entity> {
         let caps = self.id.captures(text)?;
         let (prefix, tail) = (&caps[1], &caps[2]);
         let random = tail
             .chars()
             .any(|c| c.is_ascii_digit() || c.is_ascii_uppercase());
         let known = self.ids.iter().position(|p| p == prefix);
+        let short = tail.len() >= 3
+            && tail.starts_with(|c: char| c.is_ascii_digit())
+            && !after_username_cue;
         let ok = match known {
             Some(_) => random || tail.len() >= 12,
-            None => random && tail.len() >= 16,
+            None => random && (tail.len() >= 16 || short),
         };
         if !ok {
             return None;
@@ -321,6 +328,18 @@ impl Extractor {
         e.key = Some(prefix.to_string());
         e.id = known;
         Some(e)
+    }
+
+    /// Whether the word before token `i` (or before one link word) ends a
+    /// username cue.
+    fn after_username_cue(&self, tokens: &[Token], i: usize) -> bool {
+        let ends = |k: usize| {
+            self.username_cues
+                .iter()
+                .any(|c| c.last() == Some(&tokens[k].lower))
+        };
+        (i >= 1 && ends(i - 1))
+            || (i >= 2 && self.username_links.contains(&tokens[i - 1].lower) && ends(i - 2))
     }
 
     /// `key=value`, `key==value`, `key:=json`, or `key:` then a value.
@@ -335,7 +354,7 @@ impl Extractor {
             (k.to_string(), v, i)
         } else if t.colon {
             let next = tokens.get(i + 1)?;
-            if next.text.contains('=') || self.id_entity(&next.text, i).is_some() {
+            if next.text.contains('=') || self.id_entity(&next.text, i, false).is_some() {
                 return None;
             }
             let v = if next.quoted {

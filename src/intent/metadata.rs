@@ -234,9 +234,13 @@ impl MetaWords {
         let entity = doc.entity_at(v);
         let value = match entity.map(|e| &doc.entities[e]) {
             Some(e) if matches!(e.kind, Kind::Quoted | Kind::Number) => e.value.clone(),
-            // An ID is who it is for, not a value; a word that looks like a
-            // role or an email is the value as typed.
-            Some(e) if matches!(e.kind, Kind::Id | Kind::Time | Kind::Json | Kind::Pair) => {
+            // A Clerk ID is who it is for, not a value; an ID of a prefix
+            // Clerk does not use (Stripe's `cus_123`) and a word that looks
+            // like a role or an email are the value as typed.
+            Some(e)
+                if matches!(e.kind, Kind::Time | Kind::Json | Kind::Pair)
+                    || (e.kind == Kind::Id && e.id.is_some()) =>
+            {
                 return None;
             }
             Some(_) => typed(&vt.text),

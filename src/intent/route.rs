@@ -299,14 +299,9 @@ fn generic(r: &Router, c: &Candidate) -> Plan {
     if let Some(m) = &f.meta {
         notes.push(format!("Writing {}: {}.", m.kind.field(), m.why));
     }
-    let missing: Vec<&String> = f.missing.iter().filter(|m| !f.is_set(m)).collect();
-    if !missing.is_empty() {
-        let list: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
-        notes.push(format!(
-            "Still needed: {} (asked for before sending).",
-            list.join(", ")
-        ));
-    }
+    // Values still missing are not a note: the pipeline lists them
+    // (`missing::find`) and asks for them, so nothing says "still needed"
+    // after the user gave it.
     if v.method == crate::spec::Method::Get
         && v.field("limit").is_some()
         && v.field("offset").is_some()

@@ -91,10 +91,23 @@ impl Router {
         }
     }
 
-    /// Whether words of the request turn something off ("disable").
+    /// Whether words of the request turn something off ("disable", "not
+    /// a", or a hyphenated prefix: "non-satellite").
     pub(super) fn polarity(&self, doc: &Doc) -> bool {
         let off = self.grammar.fields.list("false");
-        !doc.tokens.iter().any(|t| off.contains(&t.lower))
+        let mut lower: Vec<&str> = Vec::new();
+        for t in &doc.tokens {
+            match t.lower.split_once('-') {
+                Some((head, rest)) if !head.is_empty() && !rest.is_empty() => {
+                    lower.extend([head, rest])
+                }
+                _ => lower.push(t.lower.as_str()),
+            }
+        }
+        !off.iter().any(|phrase| {
+            let words: Vec<&str> = phrase.split(' ').collect();
+            lower.windows(words.len()).any(|w| w == words.as_slice())
+        })
     }
 
     /// The sort the request's words ask for (`order.*` of fields.txt).

@@ -751,3 +751,41 @@ fn flags_are_named_by_what_they_are_about() {
         Some(serde_json::json!({"is_satellite": true, "name": "shop.example.com"}))
     );
 }
+
+/// Values the request already holds fill their fields: an ID of a prefix
+/// the grammar does not know (`oa_`), a duration into a date ("by 7 days"
+/// from now), a flag negated by a prefix or a phrase ("non-satellite",
+/// "not a satellite"); a snake_case word after "user" stays a username.
+#[test]
+fn values_the_request_holds_fill_their_fields() {
+    let Some(router) = router() else { return };
+    let memory = Memory::default();
+    let ctx = context(&memory, false);
+    let last = |q: &str| {
+        let plan = router.route(q, &ctx).plan.expect("a plan");
+        plan.steps.last().cloned().unwrap()
+    };
+    let s = last("get oauth application oa_2abc");
+    assert_eq!(s.label(), "GET /oauth_applications/{oauth_application_id}");
+    assert_eq!(s.path_params[0].1, "oa_2abc");
+    let plan = router.route("get user bob_2000", &ctx).plan.unwrap();
+    assert!(
+        plan.steps[0]
+            .query
+            .contains(&("username".into(), serde_json::json!(["bob_2000"]))),
+        "{plan:?}"
+    );
+    let s = last("extend free trial of subscription item csi_2abc by 7 days");
+    let week = jiff::Timestamp::from_millisecond(NOW + 7 * 86_400_000).unwrap();
+    let want = week.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    assert_eq!(s.body, Some(serde_json::json!({ "extend_to": want })));
+    for (q, satellite) in [
+        ("create a non-satellite domain shop.example.com", false),
+        ("add domain shop.example.com that is not a satellite", false),
+        ("create a satellite domain shop.example.com", true),
+    ] {
+        let s = last(q);
+        assert_eq!(s.label(), "POST /domains", "{q}");
+        assert_eq!(s.body.as_ref().unwrap()["is_satellite"], satellite, "{q}");
+    }
+}

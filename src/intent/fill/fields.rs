@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::{Filled, id_params, set_path};
 use crate::intent::Router;
 use crate::intent::doc::Doc;
-use crate::intent::entities::Kind;
+use crate::intent::entities::{Entity, Kind};
 use crate::intent::metadata::MetaKind;
 use crate::intent::phrases::{self, Said};
 use crate::intent::rules::{Assigned, Capture, Hit};
@@ -232,8 +232,9 @@ pub fn items(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
 }
 
 /// Values given bare go to the first free field their kind fills; values
-/// of one kind go together into an array field.
-pub fn by_kind(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
+/// of one kind go together into an array field. A duration fills a date
+/// field too, counted from now ("extend the trial by 7 days").
+pub fn by_kind(r: &Router, v: &OpVocab, doc: &Doc, now_ms: i64, f: &mut Filled) {
     for (e, ent) in doc.entities.iter().enumerate() {
         if f.used[e] {
             continue;
@@ -243,6 +244,7 @@ pub fn by_kind(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
             Kind::Pair => vec![ent.key.clone().unwrap_or_default()],
             Kind::Username if ent.key.is_some() => continue,
             Kind::Quoted if v.method == Method::Get => continue,
+            Kind::Duration => [r.fields_for(Kind::Duration), r.fields_for(Kind::Date)].concat(),
             kind => r.fields_for(kind).to_vec(),
         };
         let free_field = candidates
@@ -251,7 +253,22 @@ pub fn by_kind(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
             .find(|x| matches!(x.place, Place::Query | Place::Body) && !f.is_set(&x.name));
         let Some(field) = free_field else { continue };
         f.used[e] = true;
-        let value = r.shape(field, r.value_for(ent, &field.name));
+        let value = match ent.kind {
+            Kind::Duration if r.fields_for(Kind::Date).contains(&field.name) => {
+                let said = doc.tokens[ent.first..=ent.last]
+                    .iter()
+                    .map(|t| t.text.as_str());
+                let (value, note) = from_now(
+                    ent,
+                    &said.collect::<Vec<_>>().join(" "),
+                    &field.name,
+                    now_ms,
+                );
+                f.notes.push(note);
+                value
+            }
+            _ => r.shape(field, r.value_for(ent, &field.name)),
+        };
         f.set(field, value);
         // An ID counts fully in the field it is first for (`user_id`), less
         // in another it may fill (`inviter_user_id`).
@@ -263,6 +280,22 @@ pub fn by_kind(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
         f.score(format!("{} from {:?}", field.name, ent.kind), points);
         together(r, doc, f, field, e);
     }
+}
+
+/// A duration as a date field wants it: now plus the duration, RFC 3339,
+/// with a note saying so, since "by 7 days" could also mean past the
+/// current date, which only the user knows.
+fn from_now(ent: &Entity, said: &str, field: &str, now_ms: i64) -> (Value, String) {
+    let seconds = ent.seconds.unwrap_or(0);
+    let at = jiff::Timestamp::from_millisecond(now_ms)
+        .ok()
+        .and_then(|t| t.checked_add(jiff::SignedDuration::from_secs(seconds)).ok())
+        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default();
+    let note = format!(
+        "`{field}={at}` is now plus {said}; give `{field}=` a date if you meant from another day."
+    );
+    (Value::from(at), note)
 }
 
 /// A word that is one of a field's allowed values ("pending", "active")

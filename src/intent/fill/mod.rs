@@ -107,7 +107,7 @@ pub fn fill(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, hit: Option<&Hit>
     fields::metadata(r, v, doc, &mut f);
     fields::named(r, v, doc, &mut f);
     fields::items(r, v, doc, &mut f);
-    fields::by_kind(r, v, doc, &mut f);
+    fields::by_kind(r, v, doc, ctx.now_ms, &mut f);
     path::user_field(r, v, doc, &mut f);
     path::referred_field(r, v, doc, ctx, &mut f);
     fields::allowed_values(r, v, doc, &mut f);

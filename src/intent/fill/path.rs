@@ -38,14 +38,18 @@ pub fn params(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, f: &mut Filled)
         }
         // An ID of a prefix the grammar does not know fills what is left,
         // best when its prefix abbreviates the parameter (`subi_` for a
-        // subscription item, `oa_` for an OAuth application).
+        // subscription item, `oa_` for an OAuth application). A parameter
+        // whose IDs have a known prefix (`user_id`) takes one only when it
+        // abbreviates: Stripe's `cus_123` is never a user.
         let names = param_words(p, before);
+        let known_prefix = r.is_id_param(p);
         let stray = (0..doc.entities.len())
             .filter(|&e| free(f, e) && doc.entities[e].id.is_none())
             .map(|e| {
                 let prefix = doc.entities[e].key.as_deref().unwrap_or("");
                 (e, abbreviation(prefix, &names))
             })
+            .filter(|(_, fit)| !known_prefix || *fit > 1.0)
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
         if let Some((e, fit)) = stray {
             f.used[e] = true;
