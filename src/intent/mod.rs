@@ -17,6 +17,7 @@ pub mod cache;
 mod check;
 mod describe;
 mod doc;
+mod each;
 mod entities;
 mod fastpath;
 mod fill;

@@ -67,6 +67,14 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Routing {
         out.confident = true;
         return finish(out, plan, &doc);
     }
+    // "ban every user whose ...": the list, then the action on each item.
+    if let Some((plan, c)) = super::each::route(r, &doc, ctx, hit.as_ref()) {
+        out.why.push(explain(r, &c));
+        out.why
+            .push("The request quantifies its target: every item of the list.".into());
+        out.confident = true;
+        return finish(out, plan, &doc);
+    }
     let ranked = score::rank(r, &doc, ctx, hit.as_ref());
     let Some(best) = ranked.first().filter(|b| b.score >= NOTHING) else {
         out.suggestions = ranked

@@ -39,6 +39,8 @@ pub struct Candidate {
     pub words_said: usize,
     /// How many words of its path the request leaves unsaid.
     pub unsaid: usize,
+    /// The request says this operation's own action (or a DELETE's verb).
+    pub acted: bool,
 }
 
 /// A score's parts: what counted, and how much.
@@ -250,7 +252,12 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
             why.retain(|(w, _)| w != QUICK);
             why.extend(filled.why.iter().cloned());
             let (unknown, words_said) = unknown_words(r, op, &content);
+            // A DELETE has no action of its own: its verb said is its action.
+            let acted = why.iter().any(|(w, p)| {
+                w == ACTED || (r.vocab[op].method == Method::Delete && w == VERB && *p > 0.0)
+            });
             Candidate {
+                acted,
                 unsaid,
                 unknown,
                 words_said,
@@ -316,6 +323,12 @@ impl Tally<'_> {
         }
     }
 }
+
+/// The label of the points for the request's verb class.
+const VERB: &str = "verb";
+
+/// The label of the points for saying the operation's action.
+const ACTED: &str = "its action said first";
 
 /// The label of the quick estimate of how the IDs fit.
 const QUICK: &str = "IDs fit";
@@ -392,7 +405,7 @@ fn words_score(r: &Router, op: usize, q: &Request, t: &mut Tally) {
         None => v.method == Method::Delete && q.akin_delete,
     };
     if akin || (x.action.is_some() && x.action == q.main_action) {
-        t.add(|| "its action said first".into(), 1.0);
+        t.add(|| ACTED.into(), 1.0);
     }
     if let Some(a) = x.action.filter(|a| !q.query.contains(a) && !akin) {
         t.add(|| format!("action `{}` not said", terms.name(a)), -1.5);
@@ -437,7 +450,7 @@ fn words_score(r: &Router, op: usize, q: &Request, t: &mut Tally) {
         (None, _) => 0.0,
     };
     if verb_points != 0.0 {
-        t.add(|| "verb".into(), verb_points);
+        t.add(|| VERB.into(), verb_points);
     }
     for &w in &q.negated {
         if x.action == Some(w) || x.segments.last() == Some(&w) {

@@ -793,3 +793,57 @@ async fn the_seed_evals_as_the_user_sees_them() {
         }
     }
 }
+
+/// "ban every user whose email ends with @spam.test" from plain English:
+/// the list is read, the test is applied locally, and only the matching
+/// users are banned, after consent; without consent nothing is written.
+#[tokio::test]
+async fn a_quantified_request_acts_on_each_matching_item() {
+    let s = MockServer::start().await;
+    let users = json!([
+        user("user_2spam1", "bot1", "bot1@spam.test"),
+        user("user_2real", "jane", "jane@acme.io"),
+        user("user_2spam2", "bot2", "bot2@SPAM.test"),
+    ]);
+    Mock::given(method("GET"))
+        .and(path("/users"))
+        .respond_with(ok(users))
+        .mount(&s)
+        .await;
+    let request = "ban every user whose email ends with @spam.test";
+    // Without --yes and no terminal to ask on: nothing is written.
+    let Some(cli) = Cli::new() else { return };
+    let r = run(cli.scopes("write"), &[request], &s).await;
+    assert_ne!(r.code, 0, "{r:?}");
+    assert!(
+        received(&s)
+            .await
+            .iter()
+            .all(|q| q.method.as_str() == "GET"),
+        "a write was sent without consent"
+    );
+    for id in ["user_2spam1", "user_2spam2"] {
+        on(
+            &s,
+            "POST",
+            &format!("/users/{id}/ban"),
+            json!({"id": id}),
+            1,
+        )
+        .await;
+    }
+    let Some(_) = confirmed("write", request, &s).await else {
+        return;
+    };
+    let banned: Vec<String> = received(&s)
+        .await
+        .iter()
+        .filter(|q| q.method.as_str() == "POST")
+        .map(|q| q.url.path().to_string())
+        .collect();
+    assert_eq!(
+        banned,
+        ["/users/user_2spam1/ban", "/users/user_2spam2/ban"],
+        "only the matching users are banned"
+    );
+}

@@ -14,6 +14,7 @@ use clerk_backend_api::command::{self, Mode, Options};
 use clerk_backend_api::intent::{Context, Router};
 use clerk_backend_api::memory::Memory;
 use clerk_backend_api::pipeline;
+use clerk_backend_api::plan;
 use serde_json::Value;
 
 /// A fixed moment, so time filters are reproducible.
@@ -787,5 +788,53 @@ fn values_the_request_holds_fill_their_fields() {
         let s = last(q);
         assert_eq!(s.label(), "POST /domains", "{q}");
         assert_eq!(s.body.as_ref().unwrap()["is_satellite"], satellite, "{q}");
+    }
+}
+
+/// A request that quantifies an action ("every", a local test, a time)
+/// plans the list, then the action once per item; reads and named targets
+/// do not fan out, and the collection must be the one the request names.
+#[test]
+fn quantified_requests_act_on_every_item_of_a_list() {
+    let Some(router) = router() else { return };
+    let memory = Memory::default();
+    let ctx = context(&memory, false);
+    let labels = |q: &str| -> (Vec<String>, Option<plan::each::Each>) {
+        let plan = router.route(q, &ctx).plan.unwrap_or_else(|| panic!("{q}"));
+        let each = plan.steps.last().and_then(|s| s.each.clone());
+        (plan.steps.iter().map(|s| s.label()).collect(), each)
+    };
+    let (ops, each) = labels("delete test users created today whose email ends with @spam.test");
+    assert_eq!(ops, ["GET /users", "DELETE /users/{user_id}"]);
+    let Some(plan::each::Each {
+        targets: plan::each::Targets::Items { filters, .. },
+        ..
+    }) = each
+    else {
+        panic!("no fan-out")
+    };
+    assert_eq!(filters.len(), 1);
+    assert_eq!(filters[0].describe(), "email ends with @spam.test");
+    let (ops, each) = labels("revoke all sessions of user_2abc");
+    assert_eq!(ops, ["GET /sessions", "POST /sessions/{session_id}/revoke"]);
+    assert!(each.is_some());
+    let plan = router
+        .route("revoke all sessions of user_2abc", &ctx)
+        .plan
+        .unwrap();
+    assert!(
+        plan.steps[0]
+            .query
+            .contains(&("user_id".into(), "user_2abc".into()))
+    );
+    for q in [
+        "list all users",
+        "show all sessions of user_2abc",
+        "list users created today",
+        "ban user_2abc",
+        "revoke session sess_2abc",
+    ] {
+        let (_, each) = labels(q);
+        assert!(each.is_none(), "{q} fanned out");
     }
 }

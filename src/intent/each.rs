@@ -1,0 +1,226 @@
+//! Act on every item of a list, from plain English: "ban every user whose
+//! email ends with @spam.test", "revoke all sessions of user_2x", "delete
+//! the test users created today". The request quantifies (`each` of
+//! `grammar/words.txt`) an operation on one item whose ID the request does
+//! not give; the spec has a list of that collection (`POST
+//! /users/{user_id}/ban` lists `GET /users`). The plan reads the list with
+//! the filters the API takes (times, the user of a session), tests each
+//! item locally where it cannot (`filter.*`: "email ends with"), then acts
+//! on each item that passed. Building it is pure, like every plan; the
+//! pipeline shows the count and the template and asks once.
+
+use super::Router;
+use super::doc::Doc;
+use super::entities::Kind;
+use super::fill::{self, Context};
+use super::rules::Hit;
+use super::score::{self, Candidate};
+use crate::plan::each::{Filter, Targets, Test, fan_out};
+use crate::plan::{Plan, Slot, Step};
+use crate::spec::Method;
+
+/// The fan-out plan, and the candidate it acts with, when the request
+/// quantifies an action on items it does not name. The local tests are
+/// taken out of the request before it is ranked again, so "ban every user
+/// whose email ends with @spam.test" ranks as "ban every user".
+pub fn route(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Option<(Plan, Candidate)> {
+    let lower: Vec<&str> = doc.tokens.iter().map(|t| t.lower.as_str()).collect();
+    // Quantified: "every", a local test, or a time ("users created today").
+    let (filters, span) = filters(r, &lower, doc);
+    let every = r
+        .grammar
+        .words
+        .list("each")
+        .iter()
+        .any(|p| said(&lower, p).is_some());
+    let timed = doc.entities.iter().any(|e| e.kind == Kind::Time);
+    if !(every || timed || !filters.is_empty()) {
+        return None;
+    }
+    let rest: Vec<String> = doc
+        .tokens
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !span.as_ref().is_some_and(|s| s.contains(i)))
+        .map(|(_, t)| {
+            if t.quoted {
+                format!("\"{}\"", t.text)
+            } else {
+                t.text.clone()
+            }
+        })
+        .collect();
+    let doc = r.read(&rest.join(" "), ctx.now_ms);
+    let ranked = score::rank(r, &doc, ctx, hit);
+    for c in &ranked {
+        let v = &r.vocab[c.op];
+        // Only an action the request says, never a guess and never a read.
+        if v.method == Method::Get || c.unasked_destruction || !c.acted {
+            continue;
+        }
+        let Some((param, list_path)) = item_param(&v.path) else {
+            continue;
+        };
+        // The request names the collection it quantifies ("every session").
+        let named = v
+            .params
+            .iter()
+            .find(|(p, _)| *p == param)
+            .is_some_and(|(_, before)| {
+                !before.is_empty() && before.iter().all(|w| doc.has_term(w))
+            });
+        let unnamed = c.filled.missing.contains(&param) || c.filled.guessed.contains(&param);
+        if !named {
+            continue;
+        }
+        let Some(list) = r
+            .vocab
+            .iter()
+            .find(|x| x.method == Method::Get && x.path == list_path)
+        else {
+            continue;
+        };
+        if !unnamed {
+            continue;
+        }
+        // The list takes the request's filters (and a rule's values for
+        // it: only active sessions can be revoked).
+        let lf = fill::fill(r, list, &doc, ctx, hit);
+        let mut read = Step::new(Method::Get, &list.path, &list.operation_id);
+        read.path_params = lf.path.clone();
+        read.query = lf.query.clone();
+        read.purpose = list.summary.clone();
+        let mut act = Step::new(v.method, &v.path, &v.operation_id);
+        act.path_params = c
+            .filled
+            .path
+            .iter()
+            .filter(|(p, _)| *p != param)
+            .cloned()
+            .collect();
+        act.query = c.filled.query.clone();
+        if !c.filled.body.is_empty() {
+            act.body = Some(serde_json::Value::Object(c.filled.body.clone()));
+        }
+        act.purpose = v.summary.clone();
+        let mut plan = Plan::new(&r.version, vec![read, act], "");
+        plan.reason = format!(
+            "every item of {} the request quantifies, then {} on each",
+            list.label, v.label
+        );
+        let targets = Targets::Items {
+            step: 0,
+            pointer: "/id".into(),
+            filters: filters.clone(),
+        };
+        fan_out(&mut plan, Slot::Path(param.clone()), targets).ok()?;
+        plan.notes.extend(lf.notes.iter().cloned());
+        plan.notes.push(format!(
+            "Reads every page of {}{}, then sends {} once per item; the count and the first items are shown before anything is written.",
+            list.label,
+            if filters.is_empty() {
+                String::new()
+            } else {
+                let tests: Vec<String> = filters.iter().map(Filter::describe).collect();
+                format!(", keeps the items whose {}", tests.join(" and "))
+            },
+            v.label
+        ));
+        return Some((plan, c.clone()));
+    }
+    None
+}
+
+/// The last path parameter of an operation on one item, and the list of
+/// its collection: `/users/{user_id}/ban` -> (`user_id`, `/users`). Only a
+/// parameter named after its collection (`user_id` of `/users`), since the
+/// list's items' `id` is what it takes.
+fn item_param(path: &str) -> Option<(String, String)> {
+    let segments: Vec<&str> = path.split('/').collect();
+    let at = segments.iter().rposition(|s| s.starts_with('{'))?;
+    let param = segments[at].trim_matches(|c| c == '{' || c == '}');
+    let collection = segments.get(at.checked_sub(1)?)?;
+    let singular = collection.strip_suffix('s').unwrap_or(collection);
+    let stem = param.strip_suffix("_id")?;
+    (singular == stem || singular.ends_with(&format!("_{stem}")))
+        .then(|| (param.to_string(), segments[..at].join("/")))
+}
+
+/// Where a phrase (space-separated words) starts in the lower-case words.
+fn said(lower: &[&str], phrase: &str) -> Option<usize> {
+    let words: Vec<&str> = phrase.split(' ').collect();
+    lower
+        .windows(words.len())
+        .position(|w| w == words.as_slice())
+}
+
+/// The local tests the request states (`email ends with X`), and the token
+/// span they take.
+fn filters(r: &Router, lower: &[&str], doc: &Doc) -> (Vec<Filter>, Option<std::ops::Range<usize>>) {
+    let skip = r.grammar.words.list("filter.skip");
+    let mut out = Vec::new();
+    let mut span: Option<std::ops::Range<usize>> = None;
+    for (key, test) in [
+        ("filter.ends_with", Test::EndsWith as fn(String) -> Test),
+        ("filter.starts_with", Test::StartsWith),
+        ("filter.contains", Test::Contains),
+    ] {
+        for phrase in r.grammar.words.list(key) {
+            let Some(at) = said(lower, &phrase) else {
+                continue;
+            };
+            let after = at + phrase.split(' ').count();
+            let Some(value) = doc.tokens.get(after) else {
+                continue;
+            };
+            let mut f = at;
+            while f > 0 && skip.iter().any(|s| s == lower[f - 1]) {
+                f -= 1;
+            }
+            let Some(field) = f.checked_sub(1).map(|i| lower[i]) else {
+                continue;
+            };
+            let field = if field.starts_with("email") {
+                "email".to_string()
+            } else {
+                format!("/{field}")
+            };
+            out.push(Filter {
+                field,
+                test: test(value.text.clone()),
+            });
+            let s = (f - 1)..after + 1;
+            span = Some(match span {
+                Some(old) => old.start.min(s.start)..old.end.max(s.end),
+                None => s,
+            });
+        }
+    }
+    (out, span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::item_param;
+
+    #[test]
+    fn an_item_parameter_is_named_after_its_collection() {
+        assert_eq!(
+            item_param("/users/{user_id}/ban"),
+            Some(("user_id".into(), "/users".into()))
+        );
+        assert_eq!(
+            item_param("/sessions/{session_id}/revoke"),
+            Some(("session_id".into(), "/sessions".into()))
+        );
+        assert_eq!(
+            item_param("/organizations/{organization_id}/memberships/{user_id}"),
+            None
+        );
+        assert_eq!(
+            item_param("/jwt_templates/{template_id}"),
+            Some(("template_id".into(), "/jwt_templates".into()))
+        );
+        assert_eq!(item_param("/users"), None);
+    }
+}
