@@ -116,6 +116,35 @@ impl Plan {
     }
 }
 
+impl Targets {
+    /// Where the targets come from, in a few words.
+    pub fn describe(&self) -> String {
+        match self {
+            Targets::Given { values } => values.join(", "),
+            Targets::File { path, column } => match column {
+                Some(c) => format!("column {c} of {path}"),
+                None => format!("each line of {path}"),
+            },
+            Targets::Items {
+                step,
+                pointer,
+                filters,
+            } => {
+                let tests: Vec<String> = filters.iter().map(Filter::describe).collect();
+                let only = if tests.is_empty() {
+                    String::new()
+                } else {
+                    format!(", only where {}", tests.join(" and "))
+                };
+                format!(
+                    "{pointer} of every item of step {} (every page){only}",
+                    step + 1
+                )
+            }
+        }
+    }
+}
+
 impl Step {
     /// The step for one target: the slot filled, the fan-out removed.
     pub fn for_target(&self, target: &str) -> Step {

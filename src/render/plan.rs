@@ -227,6 +227,13 @@ pub fn curl(plan: &Plan, base_url: &str) -> String {
         if let Some(what) = &step.expect_one {
             out.push_str(&format!("#    must find exactly one: {what}\n"));
         }
+        if let Some(each) = &step.each {
+            out.push_str(&format!(
+                "#    once per target, each filling {{{}}}: {}\n",
+                each.slot.name(),
+                each.targets.describe()
+            ));
+        }
         let mut cmd = String::from("curl -sS");
         if step.method != crate::spec::Method::Get {
             cmd.push_str(&format!(" -X {}", step.method));

@@ -254,20 +254,10 @@ pub fn preview(
     let mut lines = vec![format!("each request: {} {url}", step.method)];
     let mut json = serde_json::json!({"template": url, "slot": each.slot.name()});
     let scanned = match &each.targets {
-        Targets::Items {
-            step: from,
-            pointer,
-            filters,
-        } => {
-            let tests: Vec<String> = filters.iter().map(|f| f.describe()).collect();
-            let only = if tests.is_empty() {
-                String::new()
-            } else {
-                format!(", only where {}", tests.join(" and "))
-            };
+        Targets::Items { step: from, .. } => {
             lines.push(format!(
-                "targets: {pointer} of every item of step {} (read when it runs, GET only){only}",
-                from + 1
+                "targets: {} (read when it runs, GET only)",
+                each.targets.describe()
             ));
             json["from"] = serde_json::json!(format!("step {}", from + 1));
             None
