@@ -97,7 +97,18 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Routing {
                         .is_some_and(|f| f.place == super::vocab::Place::Path)
             }));
     if best.unasked_destruction || unnamed_target {
-        return offer(r, out, &ranked);
+        let why = "would destroy or cut off something, and the request does not say to";
+        return offer(r, out, &ranked, why);
+    }
+    // A write aimed at a plain word taken as its target ("set sign up
+    // mode" → directory `sign`) is a guess: never guess a write.
+    if r.vocab[best.op].method.is_write() && !best.filled.bare.is_empty() {
+        let why = format!(
+            "would write to {} `{}`, a word the request does not mark as a name",
+            best.filled.bare.join(", "),
+            guessed_value(best)
+        );
+        return offer(r, out, &ranked, &why);
     }
     let v = &r.vocab[best.op];
     let by_rule = hit
@@ -183,25 +194,48 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Routing {
 }
 
 /// The best candidate destroys something the request does not say to
-/// destroy: no pick, the candidates instead (numbered in the REPL, listed
+/// destroy, or writes to a guessed target: no pick, the candidates instead (numbered in the REPL, listed
 /// by a one-shot command).
-fn offer(r: &Router, mut out: Routing, ranked: &[Candidate]) -> Routing {
+fn offer(r: &Router, mut out: Routing, ranked: &[Candidate], why: &str) -> Routing {
     let near: Vec<&Candidate> = ranked
         .iter()
         .filter(|c| c.score >= NOTHING.min(ranked[0].score))
         .take(4)
         .collect();
     out.why.push(format!(
-        "{} would destroy or cut off something, and the request does not say to: candidates offered, none picked.",
+        "{} {why}: candidates offered, none picked.",
         r.vocab[ranked[0].op].label
     ));
     for c in &near {
         out.why.push(format!("Candidate: {}", explain(r, c)));
     }
-    out.ties = near.iter().map(|c| generic(r, c)).collect();
+    // A candidate shows its guessed target as the parameter still to give.
+    out.ties = near.iter().map(|c| generic(r, &unguessed(c))).collect();
     out.suggestions = near.iter().map(|c| r.vocab[c.op].label.clone()).collect();
     out.confident = false;
     out
+}
+
+/// The candidate with its plain-word guesses taken back: missing again.
+fn unguessed(c: &Candidate) -> Candidate {
+    let mut c = c.clone();
+    let bare = std::mem::take(&mut c.filled.bare);
+    c.filled.path.retain(|(p, _)| !bare.contains(p));
+    c.filled.guessed.retain(|p| !bare.contains(p));
+    c.filled.missing.extend(bare);
+    c
+}
+
+/// The value of the first bare guess, for the explanation.
+fn guessed_value(c: &Candidate) -> String {
+    let p = c.filled.bare.first();
+    c.filled
+        .path
+        .iter()
+        .find(|(name, _)| Some(name) == p)
+        .and_then(|(_, v)| v.as_str())
+        .unwrap_or("")
+        .to_string()
 }
 
 /// The share of the request's words the plan accounts for: words the

@@ -838,3 +838,57 @@ fn quantified_requests_act_on_every_item_of_a_list() {
         assert!(each.is_none(), "{q} fanned out");
     }
 }
+
+/// A write whose target would be a plain English word the request does not
+/// mark as a name ("set sign up mode" → directory `sign`) is never picked:
+/// the candidates are offered with that parameter still to give. A word
+/// marked as a name ("called hasura", "the supabase template") still plans.
+#[test]
+fn a_write_never_guesses_its_target_from_a_plain_word() {
+    let Some(router) = router() else { return };
+    let memory = Memory::default();
+    let ctx = context(&memory, false);
+    for q in [
+        "set sign up mode to waitlist",
+        "turn off the waitlist",
+        "update directory settings",
+        "rename role set to admins",
+        "enable the feature for everyone",
+    ] {
+        let routing = router.route(q, &ctx);
+        let words: Vec<&str> = q.split(' ').collect();
+        let plans = routing.plan.iter().chain(&routing.ties);
+        for step in plans.flat_map(|p| &p.steps) {
+            let guessed = step
+                .path_params
+                .iter()
+                .any(|(_, v)| v.as_str().is_some_and(|v| words.contains(&v)));
+            assert!(
+                !(step.method.is_write() && guessed),
+                "{q}: a write aimed at a word of the request: {step:?}"
+            );
+        }
+    }
+    for q in ["set sign up mode to waitlist", "turn off the waitlist"] {
+        assert!(router.route(q, &ctx).plan.is_none(), "{q}");
+    }
+    for (q, name) in [
+        (
+            "create a session token from the supabase template for sess_2abc",
+            "supabase",
+        ),
+        (
+            "mint a token with template called hasura for sess_2abc",
+            "hasura",
+        ),
+    ] {
+        let plan = router.route(q, &ctx).plan.expect("a plan");
+        let s = plan.steps.last().unwrap();
+        assert_eq!(
+            s.label(),
+            "POST /sessions/{session_id}/tokens/{template_name}",
+            "{q}"
+        );
+        assert!(s.path_params.iter().any(|(_, v)| v == name), "{q}: {s:?}");
+    }
+}

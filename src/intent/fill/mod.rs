@@ -44,6 +44,10 @@ pub struct Filled {
     /// Path parameters filled from a free word: a guess, never the target
     /// of a destructive operation.
     pub guessed: Vec<String>,
+    /// Of those, the ones taken from a plain English word nothing marked
+    /// as a value ("sign" of "set sign up mode"): a write never picks
+    /// such a target.
+    pub bare: Vec<String>,
     /// More targets of the same request: one more request each.
     pub targets: Vec<MoreTarget>,
     pub lookup: Option<Lookup>,

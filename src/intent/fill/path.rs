@@ -78,6 +78,9 @@ pub fn params(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, f: &mut Filled)
             f.path
                 .push((p.clone(), Value::from(doc.tokens[k].text.as_str())));
             f.guessed.push(p.clone());
+            if bare_word(r, doc, k, &names) {
+                f.bare.push(p.clone());
+            }
             f.score(format!("{p} from the word `{}`", doc.tokens[k].text), 1.0);
             continue;
         }
@@ -195,6 +198,22 @@ fn free_word(r: &Router, v: &OpVocab, doc: &Doc, f: &Filled, id_param: bool) -> 
         let small = r.words.value_cue.contains(&doc.tokens[k].lower);
         !small && (cued || !id_param) && unclaimed(r, v, doc, f, k, cued)
     })
+}
+
+/// Whether token `k` is a plain lowercase word with no value cue or name
+/// lead ("called") before it and not followed by its parameter's noun ("the supabase template"):
+/// English, not a name (`magic_link`, `Acme`, `"sup"` are names).
+fn bare_word(r: &Router, doc: &Doc, k: usize, names: &[Vec<String>]) -> bool {
+    let noun_after = doc
+        .terms_at(k + 1)
+        .any(|t| names.iter().flatten().any(|w| w == t));
+    let cued = noun_after
+        || k.checked_sub(1).is_some_and(|j| {
+            let before = &doc.tokens[j].lower;
+            r.words.value_cue.contains(before) || r.words.lead.contains(before)
+        });
+    let t = &doc.tokens[k].text;
+    !cued && doc.entity_at(k).is_none() && t.chars().all(|c| c.is_ascii_lowercase())
 }
 
 /// Whether token `k` is a word nothing claims: no entity of its own (or a
