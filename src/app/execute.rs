@@ -30,8 +30,8 @@ use crate::console::{Console, Warning};
 use crate::journal::{Journal, before};
 use crate::pipeline::confirm::{self, Consent, Question, Shown};
 use crate::pipeline::{self, Env, SecretKey, key};
-use crate::plan::missing;
 use crate::plan::{Plan, explicit as explicit_plan};
+use crate::plan::{missing, values};
 use crate::render::View;
 use crate::render::plan::{display_body, step_url};
 use crate::render::printer::Printer;
@@ -105,7 +105,7 @@ impl Preview {
 }
 
 /// [`run_plan`] with the environment given (tests build their own). The
-/// pipeline, in order: path values checked, previews (which stop here),
+/// pipeline, in order: path and other values checked against the spec, previews (which stop here),
 /// missing values asked, the key, scopes, warnings, confirmation; only then
 /// is a client made and the plan sent.
 pub async fn run_plan_with(
@@ -123,6 +123,11 @@ pub async fn run_plan_with(
     }
     plan.check_path_values().map_err(AppError::Usage)?;
     plan.check_fan_out().map_err(AppError::Usage)?;
+    values::check_plan(spec, &plan).map_err(|e| {
+        AppError::Usage(format!(
+            "{e}: give a value the spec allows; nothing was sent"
+        ))
+    })?;
     let mut lacking = missing::find(spec, &plan);
     // The value each target fills is not missing: the targets give it.
     if let Some((i, _, each)) = plan.fan_out_step() {

@@ -259,3 +259,36 @@ async fn bodies_come_from_data_files_and_stdin() {
         run.stderr
     );
 }
+
+/// Values a plan holds however it was made (routed from English, a body
+/// given with `-d`) are checked against the spec's bounds and types before
+/// anything is sent, with `--yes` and `--admin` too.
+#[tokio::test]
+async fn out_of_range_values_are_refused_before_sending() {
+    let s = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&s)
+        .await;
+    let uri = s.uri();
+    for argv in [
+        vec!["list users limit 900"],
+        vec!["list the first 1000 organizations"],
+        vec![
+            "POST",
+            "/organizations",
+            "-d",
+            r#"{"name":"A","max_allowed_memberships":"five"}"#,
+        ],
+    ] {
+        let Some(cli) = Cli::new() else { return };
+        let run = cli.send(&argv, &uri).await;
+        assert_eq!(run.code, 2, "{argv:?}: {run:?}");
+        assert!(run.stderr.contains(" takes "), "{argv:?}: {}", run.stderr);
+    }
+    assert!(received(&s).await.is_empty());
+    let Some(cli) = Cli::new() else { return };
+    let run = cli.send(&["list users limit 500"], &uri).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(received(&s).await.len(), 1);
+}
