@@ -330,6 +330,15 @@ impl Router {
         self.field_lists.get(key).map_or(&[], Vec::as_slice)
     }
 
+    /// The prefix values of `field` carry (`prefix.oauth_ = provider` in
+    /// `grammar/fields.txt`).
+    fn prefix_for(&self, field: &str) -> Option<&str> {
+        self.field_lists
+            .iter()
+            .find(|(k, list)| k.starts_with("prefix.") && list.iter().any(|x| x == field))
+            .map(|(k, _)| &k["prefix.".len()..])
+    }
+
     /// Whether IDs fill this parameter (`grammar/ids.txt`).
     fn is_id_param(&self, param: &str) -> bool {
         self.grammar

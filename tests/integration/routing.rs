@@ -756,7 +756,8 @@ fn flags_are_named_by_what_they_are_about() {
 /// Values the request already holds fill their fields: an ID of a prefix
 /// the grammar does not know (`oa_`), a duration into a date ("by 7 days"
 /// from now), a flag negated by a prefix or a phrase ("non-satellite",
-/// "not a satellite"); a snake_case word after "user" stays a username.
+/// "not a satellite"), a provider in the spec's spelling; a snake_case word
+/// after "user" stays a username.
 #[test]
 fn values_the_request_holds_fill_their_fields() {
     let Some(router) = router() else { return };
@@ -789,6 +790,12 @@ fn values_the_request_holds_fill_their_fields() {
         assert_eq!(s.label(), "POST /domains", "{q}");
         assert_eq!(s.body.as_ref().unwrap()["is_satellite"], satellite, "{q}");
     }
+    // Words in the form the field takes: the allowed value a word ends,
+    // the prefix a field's values carry (grammar/fields.txt).
+    let s = last("create a saml connection named Corp with provider okta for domain corp.io");
+    assert_eq!(s.body.as_ref().unwrap()["provider"], "saml_okta");
+    let s = last("fetch the github oauth access token of user_2abc");
+    assert_eq!(s.path_params[1].1, "oauth_github", "{s:?}");
 }
 
 /// A request that quantifies an action ("every", a local test, a time)

@@ -6,6 +6,7 @@
 //! required value missing counts against.
 
 mod fields;
+mod forms;
 mod path;
 
 pub use path::abbreviation_fit;
@@ -129,6 +130,7 @@ pub fn fill(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, hit: Option<&Hit>
         }
     }
     leftovers(doc, &mut f);
+    forms::normalize(r, v, &mut f);
     f
 }
 
