@@ -307,7 +307,7 @@ pub fn check_plan(spec: &Spec, plan: &super::Plan) -> Result<(), String> {
         let props = spec.properties(item);
         for map in objects {
             for (name, value) in map {
-                if let Some(p) = props.iter().find(|p| &p.name == name) {
+                if let Some(p) = props.iter().find(|p| p.name == *name) {
                     check(spec, p.schema, name, value)?;
                 }
             }

@@ -11,10 +11,10 @@ use crate::intent::vocab::{Field, OpVocab};
 
 pub fn normalize(r: &Router, v: &OpVocab, f: &mut Filled) {
     let form = |name: &str, value: &mut Value| {
-        if let (Some(field), Value::String(text)) = (v.field(name), value) {
-            if let Some(better) = spelled(r, field, text) {
-                *text = better;
-            }
+        if let (Some(field), Value::String(text)) = (v.field(name), value)
+            && let Some(better) = spelled(r, field, text)
+        {
+            *text = better;
         }
     };
     for (name, value) in f.path.iter_mut().chain(f.query.iter_mut()) {
