@@ -453,11 +453,13 @@ async fn every_user_exports_as_csv_and_ndjson_streamed() {
     assert_eq!(rows[1233]["id"], "user_01233");
 }
 
-/// Peak memory of a bulk run at 1,000 and at 100,000 targets, measured
-/// with `/usr/bin/time -v` (set `CLERK_BACKEND_API_BIN` to measure the
-/// release binary). Targets are streamed from the file and responses are
-/// not kept, so the two should be close. Slow (100,000 requests), hence
-/// ignored: `cargo test --test integration -- --ignored peak_memory --nocapture`.
+/// Peak memory of a bulk run at 1,000 and at 100,000 targets, and of
+/// `--resume` over the finished run (every target skipped), measured with
+/// `/usr/bin/time -v` (set `CLERK_BACKEND_API_BIN` to measure the release
+/// binary). Targets are streamed from the file, responses are not kept, and
+/// done targets are 8-byte digests, so the runs should be close. Slow
+/// (100,000 requests), hence ignored:
+/// `cargo test --test integration -- --ignored peak_memory --nocapture`.
 #[tokio::test]
 #[ignore]
 async fn peak_memory_stays_flat_from_a_thousand_to_a_hundred_thousand_targets() {
@@ -468,69 +470,94 @@ async fn peak_memory_stays_flat_from_a_thousand_to_a_hundred_thousand_targets() 
     for n in [1_000usize, 100_000] {
         let targets = ids(n);
         let server = clerk::start(users(&targets), None).await;
-        let Some(cli) = scaled("1000") else {
-            return;
-        };
-        let file = targets_file(&cli, &targets);
         let journal = tempfile::tempdir().unwrap();
-        let cli = cli.env(
-            "CLERK_BACKEND_API_DATA_DIR",
-            &journal.path().display().to_string(),
-        );
-        let uri = server.uri();
-        let args = [
-            "POST",
-            "/users/{user_id}/ban",
-            "--each",
-            &file,
-            "--output",
-            "json",
-            "--concurrency",
-            "32",
-            "--admin",
-            "--yes",
-            "--base-url",
-            &uri,
-        ];
-        let (cmd, cwd) = cli.command(&args);
-        let bin = std::env::var("CLERK_BACKEND_API_BIN")
-            .map(std::ffi::OsString::from)
-            .unwrap_or_else(|_| cmd.get_program().to_os_string());
-        let mut timed = std::process::Command::new("/usr/bin/time");
-        timed.arg("-v").arg(bin).args(cmd.get_args());
-        for (k, v) in cmd.get_envs() {
-            match v {
-                Some(v) => timed.env(k, v),
-                None => timed.env_remove(k),
+        for resume in [false, true] {
+            let Some(cli) = scaled("1000") else {
+                return;
             };
+            let file = targets_file(&cli, &targets);
+            let cli = cli.env(
+                "CLERK_BACKEND_API_DATA_DIR",
+                &journal.path().display().to_string(),
+            );
+            let uri = server.uri();
+            let mut args = vec![
+                "POST",
+                "/users/{user_id}/ban",
+                "--each",
+                &file,
+                "--output",
+                "json",
+                "--concurrency",
+                "32",
+                "--admin",
+                "--yes",
+                "--base-url",
+                &uri,
+            ];
+            if resume {
+                args.push("--resume");
+            }
+            let (kb, wall, stdout) = peak_of(cli, &args).await;
+            let (what, want) = if resume {
+                ("resume", "skipped")
+            } else {
+                ("run", "succeeded")
+            };
+            let doc: Value = serde_json::from_str(&stdout).unwrap_or(Value::Null);
+            if resume {
+                // Nothing left: the run says so and sends nothing.
+                assert!(
+                    doc.is_null() || doc[want].as_u64() == Some(n as u64),
+                    "{doc}"
+                );
+            } else {
+                assert_eq!(doc[want].as_u64(), Some(n as u64), "{doc}");
+            }
+            eprintln!(
+                "memory: {what}, {n} targets, peak RSS {:.1} MB, {wall:.1} s, {} 429s",
+                kb as f64 / 1024.0,
+                server.state().rejected_429
+            );
+            peaks.push(kb);
         }
-        timed.current_dir(cwd.path());
-        let started = Instant::now();
-        let out = tokio::task::spawn_blocking(move || timed.output().unwrap())
-            .await
-            .unwrap();
-        let wall = started.elapsed().as_secs_f64();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "{stderr}");
-        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(doc["succeeded"].as_u64(), Some(n as u64), "{doc}");
-        let kb: u64 = stderr
-            .lines()
-            .find_map(|l| {
-                l.trim()
-                    .strip_prefix("Maximum resident set size (kbytes): ")
-            })
-            .and_then(|v| v.trim().parse().ok())
-            .expect("time -v reports the peak");
-        eprintln!(
-            "memory: {n} targets, peak RSS {:.1} MB, {wall:.1} s, {} 429s",
-            kb as f64 / 1024.0,
-            server.state().rejected_429
-        );
-        peaks.push(kb);
     }
     assert!(
-        peaks[1] < peaks[0] + 16 * 1024,
+        peaks[2] < peaks[0] + 16 * 1024 && peaks[3] < peaks[1] + 16 * 1024,
         "peak memory grew with the targets: {peaks:?} kB"
     );
+}
+
+/// Runs the binary under `/usr/bin/time -v`: peak RSS in kB, wall seconds
+/// and standard output.
+async fn peak_of(cli: Cli, args: &[&str]) -> (u64, f64, String) {
+    let (cmd, cwd) = cli.command(args);
+    let bin = std::env::var("CLERK_BACKEND_API_BIN")
+        .map(std::ffi::OsString::from)
+        .unwrap_or_else(|_| cmd.get_program().to_os_string());
+    let mut timed = std::process::Command::new("/usr/bin/time");
+    timed.arg("-v").arg(bin).args(cmd.get_args());
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => timed.env(k, v),
+            None => timed.env_remove(k),
+        };
+    }
+    timed.current_dir(cwd.path());
+    let started = Instant::now();
+    let out = tokio::task::spawn_blocking(move || timed.output().unwrap())
+        .await
+        .unwrap();
+    let wall = started.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let kb: u64 = stderr
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
+        .and_then(|v| v.trim().parse().ok())
+        .expect("time -v reports the peak");
+    (kb, wall, String::from_utf8_lossy(&out.stdout).into_owned())
 }

@@ -16,12 +16,11 @@
 //!    write journaled; Ctrl-C stops after the requests in flight;
 //! 6. the summary: succeeded, failed (with Clerk's error), skipped.
 
+mod done;
 mod send;
 pub mod targets;
 
 pub use send::Tally;
-
-use std::collections::HashSet;
 
 use sha2::{Digest, Sha256};
 
@@ -37,6 +36,7 @@ use crate::render::View;
 use crate::render::bulk as shown;
 use crate::render::plan::{display_body, step_url};
 use crate::render::result::list_items;
+use done::Done;
 use targets::{Scan, Source, Spool, SpoolFile};
 
 /// Stands for the target in the template shown (kept as is by URL
@@ -126,7 +126,7 @@ pub async fn run(
     let done = if options.resume {
         done_targets(journal, &key_of)?
     } else {
-        HashSet::new()
+        Done::default()
     };
     let skipped = if done.is_empty() {
         0
@@ -429,12 +429,13 @@ pub fn template_key(template: &Step, each: &Each, base_url: &str) -> String {
 }
 
 /// The targets of `key` the journal holds as written successfully.
-fn done_targets(journal: &Journal, key: &str) -> Result<HashSet<String>, AppError> {
+fn done_targets(journal: &Journal, key: &str) -> Result<Done, AppError> {
     let entries = journal::entries(journal.path()).map_err(|e| AppError::Failed(e.to_string()))?;
-    Ok(entries
-        .filter(|(_, e)| e.ok() && e.template.as_deref() == Some(key))
-        .filter_map(|(_, e)| e.target)
-        .collect())
+    Ok(Done::new(
+        entries
+            .filter(|(_, e)| e.ok() && e.template.as_deref() == Some(key))
+            .filter_map(|(_, e)| e.target),
+    ))
 }
 
 /// A run's name: its start time and the process.

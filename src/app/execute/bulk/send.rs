@@ -6,7 +6,6 @@
 //! so `--resume` later sends exactly the rest.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
@@ -72,7 +71,7 @@ enum Outcome {
 pub async fn all(
     job: &Job<'_>,
     mut targets: Box<dyn Iterator<Item = Result<String, TargetError>>>,
-    done: &HashSet<String>,
+    done: &super::done::Done,
     total: u64,
     console: &mut dyn Console,
 ) -> Result<Tally, AppError> {
