@@ -56,7 +56,7 @@ pub const VARS: &[(&str, &str)] = &[
     ),
     (
         "CLERK_BACKEND_API_DATA_DIR",
-        "the folder of the journal of writes (default $XDG_DATA_HOME/clerk-backend-api)",
+        "the folder of the journal of writes and the REPL history (default $XDG_DATA_HOME/clerk-backend-api)",
     ),
     (
         "CLERK_BACKEND_API_RATE_SCALE",

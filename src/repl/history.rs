@@ -7,13 +7,14 @@ use std::path::{Path, PathBuf};
 use rustyline::history::FileHistory;
 use rustyline::{Editor, Helper};
 
+use crate::env::Env;
 use crate::pipeline::texts::text;
 use crate::redact::{Redactor, holds_secret_field};
-use crate::source;
 
-/// `$XDG_DATA_HOME/clerk-backend-api/history`.
-pub fn default_path() -> Option<PathBuf> {
-    source::default_data_dir().map(|dir| dir.join("history"))
+/// `history` in the data folder: `CLERK_BACKEND_API_DATA_DIR`, else
+/// `$XDG_DATA_HOME/clerk-backend-api`, beside the journal.
+pub fn path_in(env: &Env) -> Option<PathBuf> {
+    env.data_dir().map(|dir| dir.join("history"))
 }
 
 /// Why a line stays out of the history, if it does: it holds the key or

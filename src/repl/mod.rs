@@ -203,7 +203,8 @@ impl Session<'_> {
             Err(e) => return self.no_editor(&e),
         };
         editor.set_helper(Some(ReplHelper::new(vocabulary, style)));
-        let (mut history, problem) = history::History::open(&mut editor, history::default_path());
+        let (mut history, problem) =
+            history::History::open(&mut editor, history::path_in(&self.app.env));
         if let Some(problem) = problem {
             self.warn(&problem);
         }

@@ -19,7 +19,13 @@ const ENTER: &str = "\r";
 const UP: &str = "\x1b[A";
 
 fn spawn(specs: &Path, home: &Path, color: bool) -> OsSession {
+    spawn_with(specs, home, color, &[])
+}
+
+/// [`spawn`] with more environment variables.
+fn spawn_with(specs: &Path, home: &Path, color: bool, vars: &[(&str, &Path)]) -> OsSession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_clerk-backend-api"));
+    cmd.envs(vars.iter().copied());
     cmd.env("CLERK_BACKEND_API_SPECS_DIR", specs)
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_CACHE_HOME", home.join("cache"))
@@ -129,6 +135,25 @@ fn a_session_on_a_terminal() {
     run(&mut p, "", "GET /jwks  (GetJWKS");
     p.send(format!("/exit{ENTER}")).expect("typed");
     exited_with(&mut p, 0);
+}
+
+/// `CLERK_BACKEND_API_DATA_DIR` moves the history with the journal.
+#[test]
+fn the_data_folder_holds_the_history() {
+    let Some(specs) = common::spec_dir() else {
+        return;
+    };
+    let home = tempfile::tempdir().expect("temp dir");
+    let data = home.path().join("elsewhere");
+    let vars = [("CLERK_BACKEND_API_DATA_DIR", data.as_path())];
+    let mut p = spawn_with(&specs, home.path(), false, &vars);
+    p.expect(PROMPT).expect("prompt");
+    run(&mut p, "tags", "Users");
+    p.send(format!("/exit{ENTER}")).expect("typed");
+    exited_with(&mut p, 0);
+    let saved = std::fs::read_to_string(data.join("history")).expect("history in DIR");
+    assert!(saved.lines().any(|l| l == "tags"), "{saved}");
+    assert!(!home.path().join("data/clerk-backend-api/history").exists());
 }
 
 #[test]
