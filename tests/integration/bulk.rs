@@ -47,18 +47,17 @@ fn targets_file(cli: &Cli, ids: &[String]) -> String {
 /// allowed and confirmed: the JSON summary, after checking it succeeded.
 async fn ban_each(cli: Cli, targets: &[String], uri: &str, extra: &[&str]) -> Value {
     let file = targets_file(&cli, targets);
-    let mut args = vec![
-        "POST",
-        "/users/{user_id}/ban",
-        "--each",
-        &file,
-        "--output",
-        "json",
-    ];
+    let mut args = ban_args(&file);
     args.extend_from_slice(extra);
     let run = cli.send(&args, uri).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     summary(&run)
+}
+
+/// A ban of every target of `file`, with a JSON summary.
+fn ban_args(file: &str) -> Vec<&str> {
+    let each = ["POST", "/users/{user_id}/ban", "--each", file];
+    each.into_iter().chain(["--output", "json"]).collect()
 }
 
 /// Every target got exactly one `POST /users/{id}/{action}`.
@@ -481,20 +480,15 @@ async fn peak_memory_stays_flat_from_a_thousand_to_a_hundred_thousand_targets() 
                 &journal.path().display().to_string(),
             );
             let uri = server.uri();
-            let mut args = vec![
-                "POST",
-                "/users/{user_id}/ban",
-                "--each",
-                &file,
-                "--output",
-                "json",
+            let mut args = ban_args(&file);
+            args.extend([
                 "--concurrency",
                 "32",
                 "--admin",
                 "--yes",
                 "--base-url",
                 &uri,
-            ];
+            ]);
             if resume {
                 args.push("--resume");
             }
