@@ -899,3 +899,39 @@ fn a_write_never_guesses_its_target_from_a_plain_word() {
         assert!(s.path_params.iter().any(|(_, v)| v == name), "{q}: {s:?}");
     }
 }
+
+/// How many values a request gives never decides which operation it
+/// means: one to seven emails for the allowlist stay allowlist entries
+/// (never the bulk invitation, which emails people), and several user IDs
+/// to ban take the bulk ban where the spec has one.
+#[test]
+fn the_count_of_targets_never_changes_the_operation() {
+    let Some(router) = router() else { return };
+    let memory = Memory::default();
+    let ctx = context(&memory, false);
+    let emails = [
+        "a@x.io", "b@x.io", "c@x.io", "d@x.io", "e@x.io", "f@x.io", "g@x.io",
+    ];
+    for n in 1..=emails.len() {
+        let list = match &emails[..n] {
+            [one] => one.to_string(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+            [] => unreachable!(),
+        };
+        for q in [
+            format!("add {list} to the allowlist"),
+            format!("add {list} to the blocklist"),
+        ] {
+            let ops = planned_ops(&router, &q);
+            let want = if q.contains("allow") {
+                "POST /allowlist_identifiers"
+            } else {
+                "POST /blocklist_identifiers"
+            };
+            assert_eq!(ops.len(), n, "{q}: {ops:?}");
+            assert!(ops.iter().all(|o| o == want), "{q}: {ops:?}");
+        }
+    }
+    let ops = planned_ops(&router, "ban user_2abc, user_3def and user_4ghi");
+    assert_eq!(ops, ["POST /users/ban"]);
+}

@@ -180,7 +180,11 @@ fn together(r: &Router, doc: &Doc, f: &mut Filled, field: &Field, e: usize) {
         };
         if let Some(Value::Array(list)) = list {
             list.push(extra);
-            f.score(format!("{} takes `{}` too", field.name, other.text()), 1.0);
+            // How many values a request gives says nothing of which
+            // operation it means: one small bonus, for one request.
+            if list.len() == 2 {
+                f.score(format!("{} takes them all", field.name), 1.0);
+            }
         }
     }
 }
@@ -221,7 +225,12 @@ pub fn items(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
         );
         f.items.push(item);
         f.used[*e] = true;
-        f.score(format!("{} item", driver.name), 1.5);
+    }
+    // Points for the value, as a single one would get, and a small bonus
+    // for one request for all: the count never outweighs the words.
+    f.score(format!("{} items", driver.name), 1.5);
+    if list.len() > 1 {
+        f.score("one request for all".to_string(), 1.0);
     }
     for (_, field, rest) in groups.iter().skip(1).filter(|(_, _, l)| l.len() == 1) {
         let value = r.value_for(&doc.entities[rest[0]], &field.name);
@@ -270,10 +279,14 @@ pub fn by_kind(r: &Router, v: &OpVocab, doc: &Doc, now_ms: i64, f: &mut Filled) 
             _ => r.shape(field, r.value_for(ent, &field.name)),
         };
         f.set(field, value);
-        // An ID counts fully in the field it is first for (`user_id`), less
-        // in another it may fill (`inviter_user_id`).
+        // An ID counts fully in the field it is first for (`user_id`, or
+        // its plural list `user_ids`), less in another it may fill
+        // (`inviter_user_id`).
+        let own = candidates.first().is_some_and(|c| {
+            *c == field.name || (field.kind == JsonKind::Array && field.name == format!("{c}s"))
+        });
         let points = match ent.kind {
-            Kind::Id if candidates.first() == Some(&field.name) => 2.0,
+            Kind::Id if own => 2.0,
             Kind::Id => 0.5,
             _ => 1.5,
         };

@@ -178,8 +178,11 @@ fn leftovers(doc: &Doc, f: &mut Filled) {
                 slot,
                 value: ent.value.clone(),
             });
-            // Less than one request for all, where the spec has one.
-            f.score(format!("one more request for `{}`", ent.text()), -1.5);
+            // Several requests where one could do, counted once: the
+            // count never outweighs the words.
+            if f.targets.len() == 1 {
+                f.score("one request per target", -1.5);
+            }
             continue;
         }
         let points = match ent.kind {
