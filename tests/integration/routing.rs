@@ -907,8 +907,6 @@ fn a_write_never_guesses_its_target_from_a_plain_word() {
 #[test]
 fn the_count_of_targets_never_changes_the_operation() {
     let Some(router) = router() else { return };
-    let memory = Memory::default();
-    let ctx = context(&memory, false);
     let emails = [
         "a@x.io", "b@x.io", "c@x.io", "d@x.io", "e@x.io", "f@x.io", "g@x.io",
     ];
