@@ -61,12 +61,17 @@ pub async fn explicit(
     let body = body::request_body(found.op, options, &items, !app.repl)?;
     let mut plan =
         explicit_plan::build(spec, &found, path, &items, body).map_err(AppError::Usage)?;
-    let each = options
+    explicit_plan::fan_out(spec, &mut plan, targets, each_file(options))
+        .map_err(AppError::Usage)?;
+    run_plan(app, spec, plan, options, console).await
+}
+
+/// `--each FILE` (and its `--column`), for explicit and routed plans alike.
+pub fn each_file(options: &Options) -> Option<(&str, Option<&str>)> {
+    options
         .each
         .as_deref()
-        .map(|f| (f, options.column.as_deref()));
-    explicit_plan::fan_out(spec, &mut plan, targets, each).map_err(AppError::Usage)?;
-    run_plan(app, spec, plan, options, console).await
+        .map(|f| (f, options.column.as_deref()))
 }
 
 /// Runs a plan through the pipeline, sends it, and renders the result.

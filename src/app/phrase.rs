@@ -86,6 +86,20 @@ pub async fn run(
                 .into(),
         ));
     }
+    // `--each FILE` fills the one value the routed plan leaves open, as it
+    // does for an explicit endpoint; a plan with targets of its own takes
+    // no more.
+    let mut plan = plan;
+    if let Some(each) = execute::each_file(options) {
+        if plan.fan_out_step().is_some() {
+            return Err(AppError::Usage(
+                "the request already acts on every item of a list; --each adds no targets to it"
+                    .into(),
+            ));
+        }
+        crate::plan::explicit::fan_out(spec, &mut plan, Vec::new(), Some(each))
+            .map_err(AppError::Usage)?;
+    }
     if let Some(answer) = &routing.answer {
         let text = format!("{}\n{}\n", style.heading(&answer.title), answer.body);
         match options.output {

@@ -60,6 +60,40 @@ fn ban_args(file: &str) -> Vec<&str> {
     each.into_iter().chain(["--output", "json"]).collect()
 }
 
+/// `--each FILE` with a plain-English request fills the value the routed
+/// plan leaves open, through the same pipeline: piped without `--yes`
+/// nothing is sent; allowed and confirmed, each target is banned once.
+#[tokio::test]
+async fn each_file_fans_out_a_routed_request_too() {
+    let targets = ids(5);
+    let server = clerk::start(users(&targets), None).await;
+    let Some(cli) = scaled("100") else {
+        return;
+    };
+    let file = targets_file(&cli, &targets);
+    let uri = server.uri();
+    let unconfirmed = [
+        "ban these users",
+        "--each",
+        &file,
+        "--admin",
+        "--base-url",
+        &uri,
+    ];
+    let run = cli.run(&unconfirmed).await;
+    assert_ne!(run.code, 0, "{run:?}");
+    assert_eq!(server.state().requests, 0, "sent without consent");
+    let Some(cli) = scaled("100") else {
+        return;
+    };
+    let file = targets_file(&cli, &targets);
+    let argv = ["ban these users", "--each", &file, "--output", "json"];
+    let run = cli.send(&argv, &uri).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(summary(&run)["succeeded"], 5);
+    written_once(&server, &targets, "ban");
+}
+
 /// Every target got exactly one `POST /users/{id}/{action}`.
 fn written_once(server: &clerk::Running, targets: &[String], action: &str) {
     let state = server.state();
