@@ -15,7 +15,7 @@ use super::entities::Kind;
 use super::fill::{self, Context};
 use super::rules::Hit;
 use super::score::{self, Candidate};
-use crate::plan::each::{Filter, Targets, Test, fan_out};
+use crate::plan::each::{Filter, Targets, fan_out};
 use crate::plan::{Plan, Slot, Step};
 use crate::spec::Method;
 
@@ -26,13 +26,13 @@ use crate::spec::Method;
 pub fn route(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Option<(Plan, Candidate)> {
     let lower: Vec<&str> = doc.tokens.iter().map(|t| t.lower.as_str()).collect();
     // Quantified: "every", a local test, or a time ("users created today").
-    let (filters, span) = filters(r, &lower, doc);
+    let (filters, span) = super::filters::stated(r, &lower, doc);
     let every = r
         .grammar
         .words
         .list("each")
         .iter()
-        .any(|p| said(&lower, p).is_some());
+        .any(|p| super::filters::said(&lower, p).is_some());
     let timed = doc.entities.iter().any(|e| e.kind == Kind::Time);
     if !(every || timed || !filters.is_empty()) {
         return None;
@@ -147,58 +147,6 @@ fn item_param(path: &str) -> Option<(String, String)> {
 }
 
 /// Where a phrase (space-separated words) starts in the lower-case words.
-fn said(lower: &[&str], phrase: &str) -> Option<usize> {
-    let words: Vec<&str> = phrase.split(' ').collect();
-    lower
-        .windows(words.len())
-        .position(|w| w == words.as_slice())
-}
-
-/// The local tests the request states (`email ends with X`), and the token
-/// span they take.
-fn filters(r: &Router, lower: &[&str], doc: &Doc) -> (Vec<Filter>, Option<std::ops::Range<usize>>) {
-    let skip = r.grammar.words.list("filter.skip");
-    let mut out = Vec::new();
-    let mut span: Option<std::ops::Range<usize>> = None;
-    for (key, test) in [
-        ("filter.ends_with", Test::EndsWith as fn(String) -> Test),
-        ("filter.starts_with", Test::StartsWith),
-        ("filter.contains", Test::Contains),
-    ] {
-        for phrase in r.grammar.words.list(key) {
-            let Some(at) = said(lower, &phrase) else {
-                continue;
-            };
-            let after = at + phrase.split(' ').count();
-            let Some(value) = doc.tokens.get(after) else {
-                continue;
-            };
-            let mut f = at;
-            while f > 0 && skip.iter().any(|s| s == lower[f - 1]) {
-                f -= 1;
-            }
-            let Some(field) = f.checked_sub(1).map(|i| lower[i]) else {
-                continue;
-            };
-            let field = if field.starts_with("email") {
-                "email".to_string()
-            } else {
-                format!("/{field}")
-            };
-            out.push(Filter {
-                field,
-                test: test(value.text.clone()),
-            });
-            let s = (f - 1)..after + 1;
-            span = Some(match span {
-                Some(old) => old.start.min(s.start)..old.end.max(s.end),
-                None => s,
-            });
-        }
-    }
-    (out, span)
-}
-
 #[cfg(test)]
 mod tests {
     use super::item_param;

@@ -21,6 +21,7 @@ mod each;
 mod entities;
 mod fastpath;
 mod fill;
+mod filters;
 pub mod grammar;
 mod howto;
 mod index;

@@ -933,3 +933,38 @@ fn the_count_of_targets_never_changes_the_operation() {
     let ops = planned_ops(&router, "ban user_2abc, user_3def and user_4ghi");
     assert_eq!(ops, ["POST /users/ban"]);
 }
+
+/// A test the request states on a list it only reads becomes the list's
+/// partial-match `query` (grammar/fields.txt `search`), and so does an
+/// email's domain given alone.
+#[test]
+fn a_stated_test_on_a_read_is_the_lists_query() {
+    let Some(router) = router() else { return };
+    let memory = Memory::default();
+    let ctx = context(&memory, false);
+    for (q, op, text) in [
+        (
+            "list people whose username starts with qa_",
+            "GET /users",
+            "qa_",
+        ),
+        (
+            "show organizations whose name contains globex",
+            "GET /organizations",
+            "globex",
+        ),
+        (
+            "which users have a @initech.com email",
+            "GET /users",
+            "@initech.com",
+        ),
+    ] {
+        let plan = router.route(q, &ctx).plan.expect("a plan");
+        let s = plan.steps.last().unwrap();
+        assert_eq!(s.label(), op, "{q}");
+        assert!(
+            s.query.contains(&("query".into(), serde_json::json!(text))),
+            "{q}: {s:?}"
+        );
+    }
+}

@@ -8,6 +8,7 @@
 mod fields;
 mod forms;
 mod path;
+mod search;
 
 pub use path::abbreviation_fit;
 
@@ -106,6 +107,7 @@ pub fn fill(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, hit: Option<&Hit>
         ..Filled::default()
     };
     path::params(r, v, doc, ctx, &mut f);
+    search::query(r, v, doc, &mut f);
     if let Some(hit) = hit.filter(|h| h.rule.target == Target::Op(v.method, v.path.clone())) {
         fields::assign(r, v, doc, hit, &mut f);
     }
