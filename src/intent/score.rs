@@ -447,7 +447,8 @@ fn words_score(r: &Router, op: usize, q: &Request, t: &mut Tally) {
         (None, Method::Get) => 0.5,
         // Nothing said destroys anything.
         (None, Method::Delete) => -3.0,
-        (None, _) => 0.0,
+        // When unsure, read: a write needs its action said.
+        (None, _) => -0.5,
     };
     if verb_points != 0.0 {
         t.add(|| VERB.into(), verb_points);

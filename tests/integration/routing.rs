@@ -968,3 +968,24 @@ fn a_stated_test_on_a_read_is_the_lists_query() {
         );
     }
 }
+
+/// A request that says no action reads: a noun and an ID ("sesions for
+/// user_…", typo included) never plan a write.
+#[test]
+fn a_request_with_no_action_reads() {
+    let Some(router) = router() else { return };
+    let memory = Memory::default();
+    let ctx = context(&memory, false);
+    for q in [
+        "sesions for user_2abc",
+        "user_2abc organization memberships",
+        "org_2abc invitations",
+        "oauth apps",
+    ] {
+        let routing = router.route(q, &ctx);
+        let plans = routing.plan.iter().chain(&routing.ties).take(1);
+        for p in plans {
+            assert!(!p.writes(), "{q}: {:?}", p.steps);
+        }
+    }
+}
