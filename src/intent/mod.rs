@@ -35,6 +35,7 @@ mod route;
 mod rules;
 mod safety;
 mod score;
+mod sequence;
 mod time;
 mod tokens;
 mod values;

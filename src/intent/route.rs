@@ -67,6 +67,10 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Routing {
         out.confident = true;
         return finish(out, plan, &doc);
     }
+    // "create a user and then add them to org_1": each step routed, in order.
+    if let Some(out) = super::sequence::route(r, text, ctx) {
+        return out;
+    }
     // "ban every user whose ...": the list, then the action on each item.
     if let Some((plan, c)) = super::each::route(r, &doc, ctx, hit.as_ref()) {
         out.why.push(explain(r, &c));

@@ -835,15 +835,64 @@ async fn a_quantified_request_acts_on_each_matching_item() {
     let Some(_) = confirmed("write", request, &s).await else {
         return;
     };
-    let banned: Vec<String> = received(&s)
+    let mut banned: Vec<String> = received(&s)
         .await
         .iter()
         .filter(|q| q.method.as_str() == "POST")
         .map(|q| q.url.path().to_string())
         .collect();
+    // Sent concurrently: in any order.
+    banned.sort();
     assert_eq!(
         banned,
         ["/users/user_2spam1/ban", "/users/user_2spam2/ban"],
         "only the matching users are banned"
+    );
+}
+
+/// Steps said in order run in order, the second taking the ID the first
+/// created from its response; without consent neither is sent.
+#[tokio::test]
+async fn steps_said_in_order_run_in_order_with_the_created_id() {
+    let s = MockServer::start().await;
+    let request = "create a user for lee@initech.com and then add them to org_2abc as org:admin";
+    let Some(cli) = Cli::new() else { return };
+    let r = run(cli.scopes("write"), &[request], &s).await;
+    assert_ne!(r.code, 0, "{r:?}");
+    assert!(received(&s).await.is_empty(), "sent without consent");
+    on(
+        &s,
+        "POST",
+        "/users",
+        json!({"object": "user", "id": "user_2new"}),
+        1,
+    )
+    .await;
+    let membership = json!({"object": "organization_membership", "id": "orgmem_1"});
+    on(
+        &s,
+        "POST",
+        "/organizations/org_2abc/memberships",
+        membership,
+        1,
+    )
+    .await;
+    let Some(_) = confirmed("write", request, &s).await else {
+        return;
+    };
+    let sent = requests(&s, 2).await;
+    check(
+        &sent[0],
+        "POST",
+        "/users",
+        &[],
+        Some(json!({"email_address": ["lee@initech.com"]})),
+    );
+    check(
+        &sent[1],
+        "POST",
+        "/organizations/org_2abc/memberships",
+        &[],
+        Some(json!({"role": "org:admin", "user_id": "user_2new"})),
     );
 }

@@ -989,3 +989,31 @@ fn a_request_with_no_action_reads() {
         }
     }
 }
+
+/// Steps said in order are planned in order, and a later step's "them" or
+/// "it" is a link to what the earlier step creates (its `/id`, filled when
+/// the plan runs), never an object of another type.
+#[test]
+fn steps_said_in_order_link_what_the_first_creates() {
+    let Some(router) = router() else { return };
+    let memory = Memory::default();
+    let ctx = context(&memory, false);
+    let routing = router.route(
+        "create a user for lee@initech.com and then add them to org_2abc as org:admin",
+        &ctx,
+    );
+    let plan = routing.plan.expect("a plan");
+    let labels: Vec<String> = plan.steps.iter().map(|s| s.label()).collect();
+    assert_eq!(
+        labels,
+        [
+            "POST /users",
+            "POST /organizations/{organization_id}/memberships"
+        ],
+        "{:?}",
+        routing.why
+    );
+    let link = &plan.steps[1].links[0];
+    assert_eq!((link.step, link.pointer.as_str()), (0, "/id"));
+    assert_eq!(link.slot, plan::Slot::Body("/user_id".into()));
+}

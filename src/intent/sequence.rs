@@ -1,0 +1,162 @@
+//! Requests of several steps said in order ("create a user for x@y.io and
+//! then add them to org_1"): each clause is routed on its own, and a later
+//! clause's reference to what an earlier one creates ("them", "it") is a
+//! link to that step's response, filled when the plan runs. One plan, one
+//! confirmation; the connectors are `sequence` in `grammar/words.txt`.
+
+use serde_json::Value;
+
+use super::Router;
+use super::fill::Context;
+use super::route::{self, Routing};
+use crate::memory::Memory;
+use crate::plan::{Link, Plan, Slot, Step};
+use crate::spec::Method;
+
+/// Stands for the created object's ID while the later clause is routed.
+const MARK: &str = "\u{1}created\u{1}";
+
+pub fn route(r: &Router, text: &str, ctx: &Context) -> Option<Routing> {
+    let (first, then) = split(r, text)?;
+    let a = route::route(r, first, ctx);
+    let plan_a = a.plan.clone()?;
+    let last = plan_a.steps.last()?;
+    if plan_a.steps.iter().any(|s| s.each.is_some()) {
+        return None;
+    }
+    let mut memory: Memory = ctx.memory.clone();
+    let created = created_object(r, last);
+    if let Some(object) = &created {
+        memory.remember(object, MARK);
+    }
+    let ctx_b = Context {
+        now_ms: ctx.now_ms,
+        memory: &memory,
+        repl: ctx.repl,
+    };
+    let b = route::route(r, then, &ctx_b);
+    let plan_b = b.plan.clone()?;
+    let at = plan_a.steps.len() - 1;
+    let offset = plan_a.steps.len();
+    let mut steps = plan_a.steps.clone();
+    let mut linked = false;
+    for mut s in plan_b.steps {
+        for l in &mut s.links {
+            l.step += offset;
+        }
+        linked |= link_created(&mut s, at);
+        steps.push(s);
+    }
+    let mut notes = plan_a.notes.clone();
+    notes.extend(plan_b.notes.iter().filter(|n| !n.contains(MARK)).cloned());
+    if linked {
+        notes.push(format!(
+            "Step {} uses the ID of what step {} creates.",
+            offset + 1,
+            at + 1
+        ));
+    }
+    let plan = Plan {
+        version: plan_a.version.clone(),
+        steps,
+        reason: format!("in order: {}; then {}", plan_a.reason, plan_b.reason),
+        notes,
+        alternatives: plan_b.alternatives.clone(),
+    };
+    let mut why = vec![format!("The request says {} steps in order.", 2)];
+    why.extend(a.why.iter().map(|w| format!("First: {w}")));
+    why.extend(b.why.iter().map(|w| format!("Then: {w}")));
+    Some(Routing {
+        op: plan.steps.last().map(Step::label),
+        plan: Some(plan),
+        confident: a.confident && b.confident,
+        fast_path: None,
+        why,
+        ..Routing::default()
+    })
+}
+
+/// The request cut at its first sequence connector (outside double
+/// quotes), both sides non-empty.
+fn split<'t>(r: &Router, text: &'t str) -> Option<(&'t str, &'t str)> {
+    // A one-shot command's words arrive quoted as one argument.
+    let text = match text
+        .trim()
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+    {
+        Some(inner) if !inner.contains('"') => inner,
+        _ => text,
+    };
+    let lower = text.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let boundary = |i: usize| i >= bytes.len() || matches!(bytes[i], b' ' | b',' | b';');
+    let mut best: Option<(usize, usize)> = None;
+    for phrase in r.grammar.words.list("sequence") {
+        for (at, _) in lower.match_indices(phrase.as_str()) {
+            let end = at + phrase.len();
+            let starts = at == 0 || boundary(at - 1);
+            let quoted = lower[..at].matches('"').count() % 2 == 1;
+            if starts && boundary(end) && !quoted && best.is_none_or(|(b, _)| at < b) {
+                best = Some((at, end));
+            }
+        }
+    }
+    let (at, end) = best?;
+    let first = text[..at].trim_end_matches([' ', ',', ';']).trim();
+    let then = text[end..].trim_start_matches([' ', ',', ';']).trim();
+    (!first.is_empty() && then.contains(' ')).then_some((first, then))
+}
+
+/// The Clerk object type a step creates: a POST to a collection makes one
+/// of its items (`POST /role_sets` a `role_set`).
+fn created_object(r: &Router, step: &Step) -> Option<String> {
+    if step.method != Method::Post {
+        return None;
+    }
+    let v = r
+        .vocab
+        .iter()
+        .find(|v| v.method == step.method && v.path == step.path)?;
+    let last = v.segments.last().filter(|_| v.collection)?;
+    (!last.is_empty()).then(|| last.join("_"))
+}
+
+/// Turns the stand-in ID into links to step `at`'s `/id`.
+fn link_created(s: &mut Step, at: usize) -> bool {
+    let is_mark = |v: &Value| v.as_str() == Some(MARK);
+    let mut slots = Vec::new();
+    s.path_params.retain(|(p, v)| {
+        let mark = is_mark(v);
+        if mark {
+            slots.push(Slot::Path(p.clone()));
+        }
+        !mark
+    });
+    s.query.retain(|(p, v)| {
+        let mark = is_mark(v);
+        if mark {
+            slots.push(Slot::Query(p.clone()));
+        }
+        !mark
+    });
+    if let Some(Value::Object(body)) = &mut s.body {
+        body.retain(|k, v| {
+            let mark = is_mark(v);
+            if mark {
+                slots.push(Slot::Body(format!("/{k}")));
+            }
+            !mark
+        });
+    }
+    let any = !slots.is_empty();
+    for slot in slots {
+        s.links.push(Link {
+            slot,
+            step: at,
+            pointer: "/id".into(),
+            merge: false,
+        });
+    }
+    any
+}
