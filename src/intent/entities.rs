@@ -303,7 +303,8 @@ impl Extractor {
         Some(Entity::new(kind, value, i))
     }
 
-    /// An ID by its shape. A prefix the grammar does not know needs a long
+    /// An ID by its shape. A known prefix takes a random tail, a long one or
+    /// a placeholder (`mt_xxxxx`). A prefix the grammar does not know needs a long
     /// random tail, or a short one that starts with a digit as Clerk's
     /// time-sorted IDs do (`oa_2abc`, `csi_123`), unless a username cue
     /// stands before it (`user bob_2000` is a username).
@@ -317,8 +318,10 @@ impl Extractor {
         let short = tail.len() >= 3
             && tail.starts_with(|c: char| c.is_ascii_digit())
             && !after_username_cue;
+        // Docs and issues write IDs as placeholders: `mt_xxxxx`, `user_XXX`.
+        let placeholder = tail.len() >= 3 && tail.chars().all(|c| c.eq_ignore_ascii_case(&'x'));
         let ok = match known {
-            Some(_) => random || tail.len() >= 12,
+            Some(_) => random || placeholder || tail.len() >= 12,
             None => random && (tail.len() >= 16 || short),
         };
         if !ok {

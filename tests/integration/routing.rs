@@ -767,6 +767,10 @@ fn values_the_request_holds_fill_their_fields() {
         let plan = router.route(q, &ctx).plan.expect("a plan");
         plan.steps.last().cloned().unwrap()
     };
+    // A known prefix with a placeholder tail, as docs write IDs.
+    let s = last("get organization org_xxxx");
+    assert_eq!(s.label(), "GET /organizations/{organization_id}");
+    assert_eq!(s.path_params[0].1, "org_xxxx");
     let s = last("get oauth application oa_2abc");
     assert_eq!(s.label(), "GET /oauth_applications/{oauth_application_id}");
     assert_eq!(s.path_params[0].1, "oa_2abc");
