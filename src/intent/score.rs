@@ -135,7 +135,9 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
                 .iter()
                 .any(|o| o.kind == e.kind && o.key == e.key && o.kind != Kind::Time)
     });
-    if plural {
+    // Only with an action said: the count alone never picks a bulk
+    // operation ("blocklist a@x.io and b@x.io" is no bulk invitation).
+    if plural && (said.is_some() || main_action.is_some()) {
         akin.extend(r.words.plural_actions.iter().filter_map(|a| terms.get(a)));
     }
     // The request's own words, to measure how much of it an operation

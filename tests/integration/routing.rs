@@ -934,6 +934,9 @@ fn the_count_of_targets_never_changes_the_operation() {
             assert!(ops.iter().all(|o| o == want), "{q}: {ops:?}");
         }
     }
+    // A noun for the action and several values: never the bulk invitation.
+    let ops = planned_ops(&router, "blocklist spam1@x.io and spam2@x.io");
+    assert!(ops.iter().all(|o| !o.contains("invitations")), "{ops:?}");
     let ops = planned_ops(&router, "ban user_2abc, user_3def and user_4ghi");
     assert_eq!(ops, ["POST /users/ban"]);
 }
