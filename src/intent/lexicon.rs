@@ -143,7 +143,7 @@ impl Lexicon {
                     continue;
                 }
                 let d = osa_distance(word, cand);
-                if d > limit {
+                if d > limit || (d == 1 && !plausible_slip(word, cand)) {
                     continue;
                 }
                 let rd = rank(d, cand);
@@ -306,6 +306,37 @@ fn letters(word: &str) -> u32 {
 
 /// A light English plural stemmer: `entries` -> `entry`, `addresses` ->
 /// `address`, `users` -> `user`; words that merely end in s stay.
+/// Whether one edit from `typed` to `known` is a slip of the fingers: a
+/// letter dropped, doubled or swapped, or a key next to the right one. A
+/// substitution of a distant letter makes another word ("point" is not a
+/// slip of "print"), not a typo.
+fn plausible_slip(typed: &str, known: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (typed.chars().collect(), known.chars().collect());
+    if a.len() != b.len() {
+        return true;
+    }
+    let differ: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    match differ.as_slice() {
+        [i] => neighbours(a[*i], b[*i]),
+        _ => true,
+    }
+}
+
+/// Keys next to each other on a QWERTY keyboard (same row or the rows
+/// above and below, one key apart).
+fn neighbours(x: char, y: char) -> bool {
+    const ROWS: [&str; 3] = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
+    let at = |c: char| {
+        ROWS.iter()
+            .enumerate()
+            .find_map(|(r, row)| row.find(c).map(|k| (r as i32, k as i32)))
+    };
+    match (at(x), at(y)) {
+        (Some((r1, c1)), Some((r2, c2))) => (r1 - r2).abs() <= 1 && (c1 - c2).abs() <= 1,
+        _ => false,
+    }
+}
+
 pub fn stem(word: &str) -> String {
     let w = word;
     if w.len() <= 3 || !w.is_ascii() {
@@ -343,6 +374,20 @@ mod tests {
             l.know(w);
         }
         l
+    }
+
+    #[test]
+    fn only_slips_of_the_fingers_are_corrected() {
+        let mut l = lex();
+        l.know("print");
+        // Dropped, swapped or neighbouring letters are typos...
+        assert_eq!(l.correct("lsit").as_deref(), Some("list"));
+        assert_eq!(l.correct("delet").as_deref(), Some("delete"));
+        assert_eq!(l.correct("lisy").as_deref(), Some("list"));
+        assert_eq!(l.correct("prinr").as_deref(), Some("print"));
+        // ...a distant letter makes another word.
+        assert_eq!(l.correct("point"), None);
+        assert!(!plausible_slip("point", "print") && plausible_slip("usr", "user"));
     }
 
     #[test]
