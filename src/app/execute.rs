@@ -110,9 +110,9 @@ impl Preview {
 }
 
 /// [`run_plan`] with the environment given (tests build their own). The
-/// pipeline, in order: path and other values checked against the spec, previews (which stop here),
-/// missing values asked, the key, scopes, warnings, confirmation; only then
-/// is a client made and the plan sent.
+/// pipeline, in order: path and other values checked against the spec,
+/// previews (which stop here), missing values asked, the key, scopes,
+/// warnings, confirmation; only then is a client made and the plan sent.
 pub async fn run_plan_with(
     app: &mut App,
     spec: &Spec,

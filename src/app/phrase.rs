@@ -46,7 +46,7 @@ pub async fn run(
     // One unclear word is most likely a misspelt tag (`Usres`): suggest,
     // as browse mode does, rather than guess a request.
     let lone_guess = !routing.confident && !text.trim().contains(' ');
-    let plan = match routing.plan.clone() {
+    let mut plan = match routing.plan.clone() {
         Some(plan) if !lone_guess => plan,
         // Candidates instead of a pick (a destructive operation the words do
         // not ask for): the same numbered list in the REPL and one-shot;
@@ -89,7 +89,6 @@ pub async fn run(
     // `--each FILE` fills the one value the routed plan leaves open, as it
     // does for an explicit endpoint; a plan with targets of its own takes
     // no more.
-    let mut plan = plan;
     if let Some(each) = execute::each_file(options) {
         if plan.fan_out_step().is_some() {
             return Err(AppError::Usage(

@@ -146,7 +146,6 @@ fn item_param(path: &str) -> Option<(String, String)> {
         .then(|| (param.to_string(), segments[..at].join("/")))
 }
 
-/// Where a phrase (space-separated words) starts in the lower-case words.
 #[cfg(test)]
 mod tests {
     use super::item_param;

@@ -304,8 +304,6 @@ fn letters(word: &str) -> u32 {
         .fold(0, |m, b| m | 1 << (b - b'a'))
 }
 
-/// A light English plural stemmer: `entries` -> `entry`, `addresses` ->
-/// `address`, `users` -> `user`; words that merely end in s stay.
 /// Whether one edit from `typed` to `known` is a slip of the fingers: a
 /// letter dropped, doubled or swapped, or a key next to the right one. A
 /// substitution of a distant letter makes another word ("point" is not a
@@ -337,6 +335,8 @@ fn neighbours(x: char, y: char) -> bool {
     }
 }
 
+/// A light English plural stemmer: `entries` -> `entry`, `addresses` ->
+/// `address`, `users` -> `user`; words that merely end in s stay.
 pub fn stem(word: &str) -> String {
     let w = word;
     if w.len() <= 3 || !w.is_ascii() {

@@ -198,8 +198,8 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Routing {
 }
 
 /// The best candidate destroys something the request does not say to
-/// destroy, or writes to a guessed target: no pick, the candidates instead (numbered in the REPL, listed
-/// by a one-shot command).
+/// destroy, or writes to a guessed target: no pick, the candidates instead
+/// (numbered in the REPL, listed by a one-shot command).
 fn offer(r: &Router, mut out: Routing, ranked: &[Candidate], why: &str) -> Routing {
     let near: Vec<&Candidate> = ranked
         .iter()

@@ -19,15 +19,14 @@ const MARK: &str = "\u{1}created\u{1}";
 pub fn route(r: &Router, text: &str, ctx: &Context) -> Option<Routing> {
     let (first, then) = split(r, text)?;
     let a = route::route(r, first, ctx);
-    let plan_a = a.plan.clone()?;
+    let plan_a = a.plan.as_ref()?;
     let last = plan_a.steps.last()?;
     if plan_a.steps.iter().any(|s| s.each.is_some()) {
         return None;
     }
     let mut memory: Memory = ctx.memory.clone();
-    let created = created_object(r, last);
-    if let Some(object) = &created {
-        memory.remember(object, MARK);
+    if let Some(object) = created_object(r, last) {
+        memory.remember(&object, MARK);
     }
     let ctx_b = Context {
         now_ms: ctx.now_ms,
@@ -35,17 +34,24 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Option<Routing> {
         repl: ctx.repl,
     };
     let b = route::route(r, then, &ctx_b);
-    let plan_b = b.plan.clone()?;
+    let plan_b = b.plan.as_ref()?;
     let at = plan_a.steps.len() - 1;
     let offset = plan_a.steps.len();
     let mut steps = plan_a.steps.clone();
     let mut linked = false;
-    for mut s in plan_b.steps {
+    for s in &plan_b.steps {
+        let mut s = s.clone();
         for l in &mut s.links {
             l.step += offset;
         }
         linked |= link_created(&mut s, at);
         steps.push(s);
+    }
+    // The stand-in must never be sent: one the links did not replace (a
+    // nested value) ends the sequence here.
+    let left = serde_json::to_value(&steps[offset..]).unwrap_or(Value::Null);
+    if holds_mark(&left) {
+        return None;
     }
     let mut notes = plan_a.notes.clone();
     notes.extend(plan_b.notes.iter().filter(|n| !n.contains(MARK)).cloned());
@@ -63,14 +69,13 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Option<Routing> {
         notes,
         alternatives: plan_b.alternatives.clone(),
     };
-    let mut why = vec![format!("The request says {} steps in order.", 2)];
+    let mut why = vec!["The request says two steps in order.".to_string()];
     why.extend(a.why.iter().map(|w| format!("First: {w}")));
     why.extend(b.why.iter().map(|w| format!("Then: {w}")));
     Some(Routing {
         op: plan.steps.last().map(Step::label),
         plan: Some(plan),
         confident: a.confident && b.confident,
-        fast_path: None,
         why,
         ..Routing::default()
     })
@@ -122,6 +127,16 @@ fn created_object(r: &Router, step: &Step) -> Option<String> {
     (!last.is_empty()).then(|| last.join("_"))
 }
 
+/// Whether the stand-in is anywhere in `v`.
+fn holds_mark(v: &Value) -> bool {
+    match v {
+        Value::String(text) => text == MARK,
+        Value::Array(items) => items.iter().any(holds_mark),
+        Value::Object(map) => map.values().any(holds_mark),
+        _ => false,
+    }
+}
+
 /// Turns the stand-in ID into links to step `at`'s `/id`.
 fn link_created(s: &mut Step, at: usize) -> bool {
     let is_mark = |v: &Value| v.as_str() == Some(MARK);
@@ -159,4 +174,16 @@ fn link_created(s: &mut Step, at: usize) -> bool {
         });
     }
     any
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MARK, holds_mark};
+    use serde_json::json;
+
+    #[test]
+    fn the_stand_in_is_found_however_deep() {
+        assert!(holds_mark(&json!([{"body": {"members": [MARK]}}])));
+        assert!(!holds_mark(&json!([{"body": {"user_id": "user_1"}}])));
+    }
 }

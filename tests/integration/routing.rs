@@ -494,6 +494,15 @@ fn field_corpus() {
     let _ = holdout;
 }
 
+/// The last step of the plan for `q` (one-shot, no conversation); the
+/// request must plan.
+fn last_step(router: &Router, q: &str) -> plan::Step {
+    let memory = Memory::default();
+    let routing = router.route(q, &context(&memory, false));
+    let plan = routing.plan.unwrap_or_else(|| panic!("{q}: no plan"));
+    plan.steps.last().cloned().expect("a step")
+}
+
 /// `METHOD /path` of every step the router plans for `q`.
 fn planned_ops(router: &Router, q: &str) -> Vec<String> {
     let memory = Memory::default();
@@ -763,10 +772,7 @@ fn values_the_request_holds_fill_their_fields() {
     let Some(router) = router() else { return };
     let memory = Memory::default();
     let ctx = context(&memory, false);
-    let last = |q: &str| {
-        let plan = router.route(q, &ctx).plan.expect("a plan");
-        plan.steps.last().cloned().unwrap()
-    };
+    let last = |q: &str| last_step(&router, q);
     // A known prefix with a placeholder tail, as docs write IDs.
     let s = last("get organization org_xxxx");
     assert_eq!(s.label(), "GET /organizations/{organization_id}");
@@ -893,8 +899,7 @@ fn a_write_never_guesses_its_target_from_a_plain_word() {
             "hasura",
         ),
     ] {
-        let plan = router.route(q, &ctx).plan.expect("a plan");
-        let s = plan.steps.last().unwrap();
+        let s = last_step(&router, q);
         assert_eq!(
             s.label(),
             "POST /sessions/{session_id}/tokens/{template_name}",
@@ -947,8 +952,6 @@ fn the_count_of_targets_never_changes_the_operation() {
 #[test]
 fn a_stated_test_on_a_read_is_the_lists_query() {
     let Some(router) = router() else { return };
-    let memory = Memory::default();
-    let ctx = context(&memory, false);
     for (q, op, text) in [
         (
             "list people whose username starts with qa_",
@@ -966,8 +969,7 @@ fn a_stated_test_on_a_read_is_the_lists_query() {
             "@initech.com",
         ),
     ] {
-        let plan = router.route(q, &ctx).plan.expect("a plan");
-        let s = plan.steps.last().unwrap();
+        let s = last_step(&router, q);
         assert_eq!(s.label(), op, "{q}");
         assert!(
             s.query.contains(&("query".into(), serde_json::json!(text))),

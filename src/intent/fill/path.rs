@@ -201,8 +201,9 @@ fn free_word(r: &Router, v: &OpVocab, doc: &Doc, f: &Filled, id_param: bool) -> 
 }
 
 /// Whether token `k` is a plain lowercase word with no value cue or name
-/// lead ("called") before it and not followed by its parameter's noun ("the supabase template"):
-/// English, not a name (`magic_link`, `Acme`, `"sup"` are names).
+/// lead ("called") before it and not followed by its parameter's noun
+/// ("the supabase template"): English, not a name (`magic_link`, `Acme`,
+/// `"sup"` are names).
 fn bare_word(r: &Router, doc: &Doc, k: usize, names: &[Vec<String>]) -> bool {
     let noun_after = doc
         .terms_at(k + 1)
