@@ -67,6 +67,13 @@ pub const VARS: &[(&str, &str)] = &[
     ("TERM", "`dumb` turns colours off"),
 ];
 
+/// `$XDG_DATA_HOME/clerk-backend-api` (history and the journal live here).
+fn default_data_dir() -> Option<PathBuf> {
+    use etcetera::BaseStrategy;
+    let base = etcetera::choose_base_strategy().ok()?;
+    Some(base.data_dir().join("clerk-backend-api"))
+}
+
 impl Env {
     pub fn from_process() -> Env {
         let mut vars = BTreeMap::new();
@@ -79,7 +86,7 @@ impl Env {
         Env {
             vars,
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
-            data_home: crate::source::default_data_dir(),
+            data_home: default_data_dir(),
         }
     }
 

@@ -30,8 +30,9 @@ use crate::console::{Console, Warning};
 use crate::journal::{Journal, before};
 use crate::pipeline::confirm::{self, Consent, Question, Shown};
 use crate::pipeline::{self, Env, SecretKey, key};
+use crate::plan::check::check_plan;
+use crate::plan::missing;
 use crate::plan::{Plan, explicit as explicit_plan};
-use crate::plan::{missing, values};
 use crate::render::View;
 use crate::render::plan::{display_body, step_url};
 use crate::render::printer::Printer;
@@ -128,7 +129,7 @@ pub async fn run_plan_with(
     }
     plan.check_path_values().map_err(AppError::Usage)?;
     plan.check_fan_out().map_err(AppError::Usage)?;
-    values::check_plan(spec, &plan).map_err(|e| {
+    check_plan(spec, &plan).map_err(|e| {
         AppError::Usage(format!(
             "{e}: give a value the spec allows; nothing was sent"
         ))

@@ -154,7 +154,7 @@ impl App {
                 let Some(script) = completions::script(&shell) else {
                     return Err(AppError::Usage(format!(
                         "no completions for `{shell}`; shells: {}",
-                        completions::SHELLS.join(", ")
+                        crate::command::SHELLS.join(", ")
                     )));
                 };
                 View {

@@ -15,6 +15,9 @@ pub use words::{Word, incomplete, join, split};
 
 use crate::spec::Method;
 
+/// The shells `completions` prints a script for.
+pub const SHELLS: &[&str] = &["bash", "zsh", "fish", "powershell"];
+
 /// What the user asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
@@ -170,7 +173,7 @@ pub fn parse(words: Vec<Word>, defaults: &Options) -> Result<Command, UsageError
         ("completions", 1) if keyword => {
             return Err(UsageError(format!(
                 "completions needs a shell: {}",
-                crate::render::completions::SHELLS.join(", ")
+                SHELLS.join(", ")
             )));
         }
         ("history", 1) if keyword => Some(Mode::History { entry: None }),

@@ -6,8 +6,9 @@
 
 use std::collections::HashSet;
 
-use super::grammar::Grammar;
-use super::{Router, rules};
+use crate::intent::Router;
+use crate::intent::catalog::rules;
+use crate::intent::grammar::Grammar;
 use crate::spec::{Method, Spec};
 
 impl Grammar {
@@ -78,9 +79,13 @@ impl Router {
     /// and fields no operation has. Empty when all is well.
     pub fn problems(&self, spec: &Spec) -> Vec<String> {
         let mut out = self.grammar.problems(spec);
-        for rule in &self.rules {
+        for rule in &self.catalog.rules {
             if let rules::Target::Op(m, path) = &rule.target
-                && !self.vocab.iter().any(|v| v.method == *m && v.path == *path)
+                && !self
+                    .catalog
+                    .vocab
+                    .iter()
+                    .any(|v| v.method == *m && v.path == *path)
             {
                 out.push(format!(
                     "rules.txt line {}: {m} {path} is not in spec {}",
@@ -107,7 +112,7 @@ impl Router {
                 }
             }
         }
-        for (field, _) in &self.ex.time.fields {
+        for (field, _) in &self.reader.ex.time.fields {
             if !names.contains(format!("{field}_after").as_str()) {
                 out.push(format!(
                     "time.txt field.{field}: no operation has `{field}_after`"

@@ -129,6 +129,19 @@ pub struct IdPrefix {
     pub params: Vec<String>,
 }
 
+/// The fast paths `decide::fastpath` builds: `grammar/fastpaths.txt` may define
+/// these sections and no others (an unknown one is a grammar error at load,
+/// not a silent fallback to generic routing).
+pub const FAST_PATHS: &[&str] = &[
+    "list-users",
+    "get-user",
+    "update-metadata",
+    "delete-user",
+    "create-organization",
+    "create-organization-invite",
+    "invite-member",
+];
+
 /// One fast path: its steps and notes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FastPathSpec {
@@ -164,7 +177,7 @@ pub struct Topic {
 }
 
 /// Everything in `grammar/`, parsed. Rules are parsed later, against the
-/// lexicon ([`super::rules`]), since their words go through the synonyms.
+/// lexicon ([`super::catalog::rules`]), since their words go through the synonyms.
 #[derive(Debug, Clone)]
 pub struct Grammar {
     /// `(canonical, alternatives)` in file order: synonyms.txt, then the
@@ -352,14 +365,14 @@ fn fastpaths(text: &str) -> Result<Vec<FastPathSpec>, GrammarError> {
             ));
         }
         if out.last().is_none_or(|f| f.name != e.section) {
-            if !super::fastpath::KINDS.contains(&e.section.as_str()) {
+            if !FAST_PATHS.contains(&e.section.as_str()) {
                 return Err(error(
                     name,
                     e.line,
                     format!(
                         "unknown fast path `[{}]`; the fast paths are {}",
                         e.section,
-                        super::fastpath::KINDS.join(", ")
+                        FAST_PATHS.join(", ")
                     ),
                 ));
             }
@@ -446,7 +459,7 @@ mod tests {
         let g = Grammar::load().unwrap();
         assert!(g.fastpath("list-users").is_some());
         // Every builder has its section, and an unknown section is refused.
-        for kind in crate::intent::fastpath::KINDS {
+        for kind in FAST_PATHS {
             assert!(g.fastpath(kind).is_some(), "{kind}");
         }
         let e = fastpaths("[ban-spammers]\nop = POST /users/{user_id}/ban BanUser\n").unwrap_err();

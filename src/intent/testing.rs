@@ -1,8 +1,9 @@
 //! Test helpers: a router over a small spec written for the tests, so the
 //! mechanisms are tested without the real specs.
 
-use super::doc::Doc;
-use super::{Context, Router};
+use crate::intent::Context;
+use crate::intent::Router;
+use crate::intent::read::doc::Doc;
 use crate::memory::Memory;
 use crate::spec::{self, Spec};
 
@@ -18,7 +19,7 @@ pub fn router() -> Router {
 }
 
 pub fn doc(text: &str) -> Doc {
-    router().read(text, NOW)
+    router().reader.read(text, NOW)
 }
 
 pub fn ctx(memory: &Memory) -> Context<'_> {

@@ -3,9 +3,9 @@
 
 use serde_json::{Value, json};
 
-use super::Router;
-use super::entities::Kind;
-use super::testing::{NOW, ctx, doc, router, spec};
+use crate::intent::Router;
+use crate::intent::read::entities::Kind;
+use crate::intent::testing::{NOW, ctx, doc, router, spec};
 use crate::memory::Memory;
 use crate::plan::{Plan, Slot};
 use crate::render::sdk;
@@ -86,9 +86,9 @@ fn usernames_roles_and_time_filters() {
             .any(|e| e.kind == Kind::Username && e.value == json!("john_doe") && e.key.is_none())
     );
     let r = router();
-    assert_eq!(r.ex.normalise_role("admins"), "org:admin");
-    assert_eq!(r.ex.normalise_role("org:billing"), "org:billing");
-    assert_eq!(r.ex.normalise_role("viewer"), "org:viewer");
+    assert_eq!(r.reader.ex.normalise_role("admins"), "org:admin");
+    assert_eq!(r.reader.ex.normalise_role("org:billing"), "org:billing");
+    assert_eq!(r.reader.ex.normalise_role("viewer"), "org:viewer");
     let d = doc("invite a@b.co as a member");
     assert!(
         d.entities
@@ -219,7 +219,7 @@ fn memory_fills_references_and_says_so() {
     memory.remember("user", "user_2mem");
     memory.remember("organization", "org_2mem");
     let r = router();
-    let c = super::Context {
+    let c = crate::intent::Context {
         now_ms: NOW,
         memory: &memory,
         repl: true,

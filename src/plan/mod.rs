@@ -8,6 +8,7 @@
 //! up by username, then act on the one user found; read a user's metadata,
 //! then write it back merged (on spec versions without the merging endpoint).
 
+pub mod check;
 pub mod each;
 pub mod explicit;
 pub mod items;

@@ -8,7 +8,6 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::{Style, View};
-use crate::app::execute::bulk::Tally;
 use crate::client::limit::Rate;
 use crate::pipeline::Instance;
 use crate::pipeline::confirm::count;
@@ -48,6 +47,22 @@ pub fn duration(d: Duration) -> String {
     } else {
         format!("{m} min {sec} s")
     }
+}
+
+/// How the run went.
+#[derive(Debug, Default)]
+pub struct Tally {
+    pub succeeded: u64,
+    pub failed: u64,
+    pub skipped: u64,
+    /// Why targets were skipped (besides `--resume`), a few.
+    pub skip_reasons: Vec<(String, String)>,
+    /// `(target, Clerk's error)`, the first failures shown.
+    pub failures: Vec<(String, String)>,
+    pub interrupted: bool,
+    pub elapsed: Duration,
+    /// Requests sent (the reads before writes included).
+    pub requests: u64,
 }
 
 /// The end of a run.

@@ -3,7 +3,7 @@
 //! fall behind the parser. `clerk-backend-api completions bash|zsh|fish|
 //! powershell` prints a script; `clerk-backend-api man` prints roff.
 
-use crate::command::{FLAGS, Flag, Takes};
+use crate::command::{FLAGS, Flag, SHELLS, Takes};
 use crate::env::VARS;
 
 const BIN: &str = "clerk-backend-api";
@@ -20,9 +20,6 @@ const FIRST_WORDS: &[&str] = &[
     "PATCH",
     "DELETE",
 ];
-
-/// The shells a script can be printed for.
-pub const SHELLS: &[&str] = &["bash", "zsh", "fish", "powershell"];
 
 /// The completion script for `shell`, or `None` for a shell not known.
 pub fn script(shell: &str) -> Option<String> {

@@ -93,7 +93,7 @@ fn cell(item: &Value, column: &str) -> String {
     };
     match column {
         "email_addresses" if item.get("object").and_then(Value::as_str) == Some("user") => emails(),
-        "primary_email_address" => super::result::primary_email(item),
+        "primary_email_address" => super::fields::primary_email(item),
         "value" if !item.is_object() => scalar(item),
         _ => match item.get(column) {
             None | Some(Value::Null) => String::new(),

@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod completions;
 pub mod detail;
 pub mod export;
+pub mod fields;
 pub mod help;
 pub mod json;
 pub mod plan;

@@ -3,12 +3,12 @@
 //! with a count and a word on whether more may exist, anything else as
 //! pretty coloured JSON; Clerk errors as one line each.
 
-use jiff::Timestamp;
 use serde_json::Value;
 
 use super::Style;
+use super::fields::{full_name, primary_email, text};
 use super::json::pretty;
-use super::summary::{self, full_name};
+use super::summary;
 use super::table::truncate;
 
 /// The items of a list response: a JSON array, or `{"data": [...],
@@ -53,52 +53,6 @@ fn object(v: &Value) -> &str {
     v.get("object").and_then(Value::as_str).unwrap_or("")
 }
 
-fn s<'a>(v: &'a Value, key: &str) -> &'a str {
-    v.get(key).and_then(Value::as_str).unwrap_or("")
-}
-
-/// The user's primary email address, else the first.
-pub fn primary_email(user: &Value) -> String {
-    let primary = s(user, "primary_email_address_id");
-    let emails = user.get("email_addresses").and_then(Value::as_array);
-    let pick = emails.and_then(|list| {
-        list.iter()
-            .find(|e| s(e, "id") == primary && !primary.is_empty())
-            .or_else(|| list.first())
-    });
-    pick.map(|e| s(e, "email_address").to_string())
-        .unwrap_or_default()
-}
-
-/// A Clerk timestamp (Unix milliseconds) as a date; `long` adds the time
-/// and how long ago.
-pub fn when(v: Option<&Value>, long: bool) -> String {
-    let Some(ms) = v.and_then(Value::as_i64) else {
-        return if v.is_some_and(Value::is_null) {
-            "never".into()
-        } else {
-            String::new()
-        };
-    };
-    let Ok(ts) = Timestamp::from_millisecond(ms) else {
-        return ms.to_string();
-    };
-    if !long {
-        return ts.strftime("%Y-%m-%d").to_string();
-    }
-    let ago = Timestamp::now().duration_since(ts).as_secs();
-    let rel = match ago {
-        s if s < 0 => "in the future".to_string(),
-        s if s < 90 => "just now".to_string(),
-        s if s < 90 * 60 => format!("{} minutes ago", s / 60),
-        s if s < 36 * 3600 => format!("{} hours ago", s / 3600),
-        s if s < 60 * 86400 => format!("{} days ago", s / 86400),
-        s if s < 730 * 86400 => format!("{} months ago", s / (30 * 86400)),
-        s => format!("{} years ago", s / (365 * 86400)),
-    };
-    format!("{} ({rel})", ts.strftime("%Y-%m-%d %H:%M UTC"))
-}
-
 /// A list as an aligned table, columns chosen from what the items carry.
 pub fn table(items: &[Value], style: Style) -> String {
     numbered_table(items, style, false)
@@ -137,14 +91,14 @@ pub fn more_may_exist(count: usize, limit: u64, offset: u64, total: Option<u64>)
 /// One line about an item: ID and what tells it apart (email, username,
 /// name).
 pub fn brief(item: &Value) -> String {
-    let mut parts = vec![s(item, "id").to_string()];
+    let mut parts = vec![text(item, "id").to_string()];
     let email = primary_email(item);
     let extra = [
         email.as_str(),
-        s(item, "email_address"),
-        s(item, "username"),
-        s(item, "identifier"),
-        s(item, "name"),
+        text(item, "email_address"),
+        text(item, "username"),
+        text(item, "identifier"),
+        text(item, "name"),
     ];
     let name = full_name(item);
     for e in extra.iter().chain(std::iter::once(&name.as_str())) {
@@ -173,11 +127,11 @@ pub fn error_lines(status: u16, body: &Value) -> Vec<String> {
         Some(list) if !list.is_empty() => list
             .iter()
             .map(|e| {
-                let message = match s(e, "long_message") {
-                    "" => s(e, "message"),
+                let message = match text(e, "long_message") {
+                    "" => text(e, "message"),
                     long => long,
                 };
-                let code = match s(e, "code") {
+                let code = match text(e, "code") {
                     "" => "error",
                     c => c,
                 };

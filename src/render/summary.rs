@@ -12,7 +12,7 @@
 use serde_json::{Map, Value};
 
 use super::Style;
-use super::result::{primary_email, when};
+use super::fields::{full_name, primary_email, text, when};
 use super::table::{Table, truncate};
 
 /// Lines a summary shows before "… N more fields".
@@ -96,20 +96,6 @@ pub fn kind(v: &Value) -> String {
     } else {
         words
     }
-}
-
-fn text<'a>(v: &'a Value, key: &str) -> &'a str {
-    v.get(key).and_then(Value::as_str).unwrap_or("")
-}
-
-/// `first_name last_name`, whichever are set.
-pub fn full_name(v: &Value) -> String {
-    [text(v, "first_name"), text(v, "last_name")]
-        .iter()
-        .filter(|p| !p.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// One line for a nested object: who or what it is.

@@ -74,13 +74,6 @@ pub fn default_cache_dir() -> Option<PathBuf> {
     Some(base.cache_dir().join("clerk-backend-api"))
 }
 
-/// `$XDG_DATA_HOME/clerk-backend-api` (history lives here).
-pub fn default_data_dir() -> Option<PathBuf> {
-    use etcetera::BaseStrategy;
-    let base = etcetera::choose_base_strategy().ok()?;
-    Some(base.data_dir().join("clerk-backend-api"))
-}
-
 /// Why no spec could be had. Each message says what to do next.
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {

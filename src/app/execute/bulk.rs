@@ -20,8 +20,6 @@ mod done;
 mod send;
 pub mod targets;
 
-pub use send::Tally;
-
 use sha2::{Digest, Sha256};
 
 use super::runner::Runner;

@@ -5,18 +5,18 @@
 
 use serde_json::{Map, Value};
 
+use super::Filler;
 use super::{Filled, id_params, set_path};
-use crate::intent::Router;
-use crate::intent::doc::Doc;
-use crate::intent::entities::{Entity, Kind};
-use crate::intent::metadata::MetaKind;
-use crate::intent::phrases::{self, Said};
-use crate::intent::rules::{Assigned, Capture, Hit};
-use crate::intent::time::{Bound, describe};
-use crate::intent::vocab::{Field, OpVocab, Place};
+use crate::intent::catalog::rules::{Assigned, Capture, Hit};
+use crate::intent::catalog::vocab::{Field, OpVocab, Place};
+use crate::intent::fill::phrases::{self, Said};
+use crate::intent::read::doc::Doc;
+use crate::intent::read::entities::{Entity, Kind};
+use crate::intent::read::metadata::MetaKind;
+use crate::intent::read::time::{Bound, describe};
 use crate::spec::{JsonKind, Method};
 
-pub fn assign(r: &Router, v: &OpVocab, doc: &Doc, hit: &Hit, f: &mut Filled) {
+pub fn assign(r: &Filler, v: &OpVocab, doc: &Doc, hit: &Hit, f: &mut Filled) {
     for (path, value) in &hit.rule.assigns {
         let top = path.split('.').next().unwrap_or(path);
         let value = match value {
@@ -27,7 +27,7 @@ pub fn assign(r: &Router, v: &OpVocab, doc: &Doc, hit: &Hit, f: &mut Filled) {
                     r.value_for(&doc.entities[*e], top)
                 }
                 Some((_, Capture::RoleWord(t))) => {
-                    Value::from(r.ex.normalise_role(&doc.tokens[*t].lower))
+                    Value::from(r.read.ex.normalise_role(&doc.tokens[*t].lower))
                 }
                 None => continue,
             },
@@ -42,7 +42,7 @@ pub fn assign(r: &Router, v: &OpVocab, doc: &Doc, hit: &Hit, f: &mut Filled) {
 
 /// Metadata pairs, for operations with metadata fields, when the request
 /// is about metadata (or the operation writes nothing else).
-pub fn metadata(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
+pub fn metadata(r: &Filler, v: &OpVocab, doc: &Doc, f: &mut Filled) {
     let kinds = [MetaKind::Public, MetaKind::Private, MetaKind::Unsafe];
     let meta_fields = v
         .fields
@@ -51,10 +51,10 @@ pub fn metadata(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
         .count();
     let only = meta_fields > 0
         && meta_fields == v.fields.iter().filter(|x| x.place == Place::Body).count();
-    if meta_fields == 0 || !(only || r.meta.is_mentioned(doc)) {
+    if meta_fields == 0 || !(only || r.read.meta.is_mentioned(doc)) {
         return;
     }
-    let Some(mut m) = r.meta.parse(doc, &r.words) else {
+    let Some(mut m) = r.read.meta.parse(doc, &r.read.words) else {
         return;
     };
     if v.field(m.kind.field()).is_none() {
@@ -70,9 +70,9 @@ pub fn metadata(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
 }
 
 /// Fields named in words, with the value after the name.
-pub fn named(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
+pub fn named(r: &Filler, v: &OpVocab, doc: &Doc, f: &mut Filled) {
     let own = |t: &str| v.segments.iter().flatten().any(|s| s == t);
-    let stops = phrases::field_starts(doc, v, &r.words);
+    let stops = phrases::field_starts(doc, v, &r.read.words);
     for field in &v.fields {
         if matches!(field.place, Place::Path | Place::Item)
             || f.is_set(&field.name)
@@ -84,7 +84,7 @@ pub fn named(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
         if field.terms.iter().all(|t| own(t)) {
             continue;
         }
-        let Some(m) = phrases::mention(doc, field, &r.words) else {
+        let Some(m) = phrases::mention(doc, field, &r.read.words) else {
             continue;
         };
         let taken = |e: usize| f.used[e];
@@ -93,7 +93,7 @@ pub fn named(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
             own_word: &own,
             stops: &stops,
         };
-        let value = match phrases::value_after(doc, m, field, &r.words, &after) {
+        let value = match phrases::value_after(doc, m, field, &r.read.words, &after) {
             // Half a name ("user" for user_id) only takes a value of its kind.
             Some(Said::Entity(e)) if !m.full && !r.accepts(&field.name, &doc.entities[e]) => {
                 continue;
@@ -134,8 +134,8 @@ pub fn named(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
 /// "sorted by last sign in": sort words after the sort field's name become
 /// the sort value they stand for; other words are no sort (a value typed
 /// as the API writes it, `-created_at`, stays).
-fn sort_value(r: &Router, field: &Field, doc: &Doc, from: usize, value: Value) -> Option<Value> {
-    if !r.fields_for_key("sort").contains(&field.name) {
+fn sort_value(r: &Filler, field: &Field, doc: &Doc, from: usize, value: Value) -> Option<Value> {
+    if !r.tables.fields_for_key("sort").contains(&field.name) {
         return Some(value);
     }
     let rest: Vec<&str> = doc.tokens[from..]
@@ -158,7 +158,7 @@ fn named_points(field: &Field) -> f32 {
 }
 
 /// Values of the same kind as entity `e` join it in an array field.
-fn together(r: &Router, doc: &Doc, f: &mut Filled, field: &Field, e: usize) {
+fn together(r: &Filler, doc: &Doc, f: &mut Filled, field: &Field, e: usize) {
     if field.kind != JsonKind::Array {
         return;
     }
@@ -192,7 +192,7 @@ fn together(r: &Router, doc: &Doc, f: &mut Filled, field: &Field, e: usize) {
 /// An array body (bulk operations): one item per value of the kind that
 /// has the most, each with the single values of other kinds ("invite a@x.io
 /// and b@x.io as admins": two items, both `org:admin`).
-pub fn items(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
+pub fn items(r: &Filler, v: &OpVocab, doc: &Doc, f: &mut Filled) {
     let fields: Vec<&Field> = v.fields.iter().filter(|x| x.place == Place::Item).collect();
     if fields.is_empty() {
         return;
@@ -243,7 +243,7 @@ pub fn items(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
 /// Values given bare go to the first free field their kind fills; values
 /// of one kind go together into an array field. A duration fills a date
 /// field too, counted from now ("extend the trial by 7 days").
-pub fn by_kind(r: &Router, v: &OpVocab, doc: &Doc, now_ms: i64, f: &mut Filled) {
+pub fn by_kind(r: &Filler, v: &OpVocab, doc: &Doc, now_ms: i64, f: &mut Filled) {
     for (e, ent) in doc.entities.iter().enumerate() {
         if f.used[e] {
             continue;
@@ -317,7 +317,7 @@ fn from_now(ent: &Entity, said: &str, field: &str, now_ms: i64) -> (Value, Strin
 /// check" names the password settings, it does not choose `password`)
 /// unless another word of the field's own name is said too ("sign-in
 /// strategy password").
-pub fn allowed_values(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
+pub fn allowed_values(r: &Filler, v: &OpVocab, doc: &Doc, f: &mut Filled) {
     let with_enums = v
         .fields
         .iter()
@@ -329,7 +329,9 @@ pub fn allowed_values(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
         let word = doc.tokens.iter().enumerate().find_map(|(i, t)| {
             let fits = doc.entity_at(i).is_none()
                 && field.enums.contains(&t.lower)
-                && !doc.terms_at(i).any(|term| r.object_terms.contains(term));
+                && !doc
+                    .terms_at(i)
+                    .any(|term| r.read.object_terms.contains(term));
             let own = |term: &str| doc.terms_at(i).any(|t| t == term);
             let names_setting = v.fields.iter().any(|x| x.terms.iter().any(|w| own(w)));
             let field_said = field.terms.iter().any(|w| !own(w) && doc.has_term(w));
@@ -343,7 +345,7 @@ pub fn allowed_values(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
 }
 
 /// The name of what a POST or PUT creates ("create organization Acme").
-pub fn name(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
+pub fn name(r: &Filler, v: &OpVocab, doc: &Doc, f: &mut Filled) {
     if !matches!(v.method, Method::Post | Method::Put) {
         return;
     }
@@ -355,7 +357,7 @@ pub fn name(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
     else {
         return;
     };
-    let found = phrases::name(doc, v, &r.words, &f.used_tokens).or_else(|| {
+    let found = phrases::name(doc, v, &r.read.words, &f.used_tokens).or_else(|| {
         // "create the Initrode organization": the words nothing else claims.
         let start =
             (0..doc.tokens.len()).find(|&k| super::path::unclaimed(r, v, doc, f, k, false))?;
@@ -375,13 +377,13 @@ pub fn name(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
         }
         // A name guessed from unclaimed words does not make the operation
         // more likely.
-        if e.is_some() || phrases::name(doc, v, &r.words, &f.used_tokens).is_some() {
+        if e.is_some() || phrases::name(doc, v, &r.read.words, &f.used_tokens).is_some() {
             f.score("name", 1.0);
         }
     }
 }
 
-pub fn time_and_order(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
+pub fn time_and_order(r: &Filler, v: &OpVocab, doc: &Doc, f: &mut Filled) {
     for (e, ent) in doc.entities.iter().enumerate() {
         let Some(t) = &ent.time else { continue };
         let suffix = match t.bound {
@@ -392,7 +394,7 @@ pub fn time_and_order(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
             .field
             .iter()
             .cloned()
-            .chain(r.ex.time.fields.iter().map(|(n, _)| n.clone()));
+            .chain(r.read.ex.time.fields.iter().map(|(n, _)| n.clone()));
         let name = fields
             .map(|n| format!("{n}_{suffix}"))
             .find(|n| v.field(n).is_some() && !f.is_set(n));
@@ -410,6 +412,7 @@ pub fn time_and_order(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
     }
     if let Some(order) = r.order(doc) {
         let field = r
+            .tables
             .fields_for_key("sort")
             .iter()
             .find_map(|n| v.field(n).cloned());

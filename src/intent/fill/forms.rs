@@ -6,10 +6,10 @@
 use serde_json::Value;
 
 use super::Filled;
-use crate::intent::Router;
-use crate::intent::vocab::{Field, OpVocab};
+use super::Filler;
+use crate::intent::catalog::vocab::{Field, OpVocab};
 
-pub fn normalize(r: &Router, v: &OpVocab, f: &mut Filled) {
+pub fn normalize(r: &Filler, v: &OpVocab, f: &mut Filled) {
     let form = |name: &str, value: &mut Value| {
         if let (Some(field), Value::String(text)) = (v.field(name), value)
             && let Some(better) = spelled(r, field, text)
@@ -31,7 +31,7 @@ pub fn normalize(r: &Router, v: &OpVocab, f: &mut Filled) {
 }
 
 /// The spec's spelling of `text` for `field`, when it differs.
-fn spelled(r: &Router, field: &Field, text: &str) -> Option<String> {
+fn spelled(r: &Filler, field: &Field, text: &str) -> Option<String> {
     let lower = text.to_lowercase();
     if !field.enums.is_empty() {
         if field.enums.iter().any(|e| e == text) {
@@ -48,7 +48,7 @@ fn spelled(r: &Router, field: &Field, text: &str) -> Option<String> {
             _ => None,
         };
     }
-    let prefix = r.prefix_for(&field.name)?;
+    let prefix = r.tables.prefix_for(&field.name)?;
     (!lower.starts_with(prefix) && !lower.contains(char::is_whitespace))
         .then(|| format!("{prefix}{lower}"))
 }

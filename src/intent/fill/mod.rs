@@ -8,18 +8,23 @@
 mod fields;
 mod forms;
 mod path;
+pub mod phrases;
 mod search;
+mod values;
 
-pub use path::abbreviation_fit;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
-use super::Router;
-use super::doc::Doc;
-use super::entities::{Entity, Kind};
-use super::metadata::MetaWrite;
-use super::rules::{Hit, Target};
-use super::vocab::{Field, OpVocab, Place};
+use crate::intent::catalog::Catalog;
+use crate::intent::catalog::rules::{Hit, Target};
+use crate::intent::catalog::vocab::{Field, OpVocab, Place};
+use crate::intent::grammar::Grammar;
+use crate::intent::read::Reader;
+use crate::intent::read::doc::Doc;
+use crate::intent::read::entities::{Entity, Kind};
+use crate::intent::read::ids::Ids;
+use crate::intent::read::metadata::MetaWrite;
 use crate::memory::Memory;
 use crate::plan::Slot;
 
@@ -95,13 +100,99 @@ impl Filled {
     }
 }
 
+/// The tables of `grammar/fields.txt` filling reads, built once per spec.
+#[derive(Debug)]
+pub struct Tables {
+    /// The lists of `grammar/fields.txt` by key.
+    field_lists: HashMap<String, Vec<String>>,
+    /// `(sort value, phrases)`: `order.*`.
+    orders: Vec<(String, Vec<Vec<String>>)>,
+    /// Phrases that turn a flag off (`false`).
+    off: Vec<Vec<String>>,
+    /// `(email|phone|username, GET /users filter)`.
+    lookup_fields: Vec<(String, String)>,
+}
+
+impl Tables {
+    pub fn new(grammar: &Grammar, catalog: &Catalog) -> Tables {
+        let fields = &grammar.fields;
+        let phrases = |list: Vec<String>| -> Vec<Vec<String>> {
+            list.iter()
+                .map(|p| p.split_whitespace().map(str::to_string).collect())
+                .collect()
+        };
+        let mut tables = Tables {
+            field_lists: fields
+                .entries
+                .iter()
+                .map(|e| (e.key.clone(), fields.list(&e.key)))
+                .collect(),
+            orders: fields
+                .family("order")
+                .into_iter()
+                .map(|(value, list)| (value, phrases(list)))
+                .collect(),
+            off: phrases(fields.list("false")),
+            lookup_fields: Vec::new(),
+        };
+        let users = grammar
+            .fastpath("get-user")
+            .and_then(|f| f.lookup.as_ref())
+            .and_then(|o| catalog.op(o));
+        if let Some(users) = users {
+            tables.lookup_fields = [Kind::Email, Kind::Phone, Kind::Username]
+                .iter()
+                .filter_map(|kind| values::kind_key(*kind))
+                .filter_map(|k| {
+                    let field = tables
+                        .fields_for_key(k)
+                        .iter()
+                        .find(|f| users.field(f).is_some())?;
+                    Some((k.to_string(), field.clone()))
+                })
+                .collect();
+        }
+        tables
+    }
+
+    /// A list of `grammar/fields.txt`.
+    pub fn fields_for_key(&self, key: &str) -> &[String] {
+        self.field_lists.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// The prefix values of `field` carry (`prefix.oauth_ = provider`).
+    pub fn prefix_for(&self, field: &str) -> Option<&str> {
+        self.field_lists
+            .iter()
+            .find(|(k, list)| k.starts_with("prefix.") && list.iter().any(|x| x == field))
+            .map(|(k, _)| &k["prefix.".len()..])
+    }
+
+    /// The `GET /users` filters an email, phone or username looks a user
+    /// up by.
+    pub fn lookup_fields(&self) -> &[(String, String)] {
+        &self.lookup_fields
+    }
+}
+
+/// What filling reads: the reader's words and entity patterns, what IDs
+/// name, the spec's path terms, and the field tables. Never the rules,
+/// the index or the other operations.
+#[derive(Clone, Copy)]
+pub struct Filler<'r> {
+    pub read: &'r Reader,
+    pub ids: Ids<'r>,
+    pub path_terms: &'r HashSet<String>,
+    pub tables: &'r Tables,
+}
+
 pub struct Context<'a> {
     pub now_ms: i64,
     pub memory: &'a Memory,
     pub repl: bool,
 }
 
-pub fn fill(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Filled {
+pub fn fill(r: &Filler, v: &OpVocab, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Filled {
     let mut f = Filled {
         used: vec![false; doc.entities.len()],
         ..Filled::default()
@@ -137,9 +228,8 @@ pub fn fill(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, hit: Option<&Hit>
 }
 
 /// The ID params of an entity (from `grammar/ids.txt`).
-fn id_params<'g>(r: &'g Router, e: &Entity) -> &'g [String] {
-    e.id.map(|i| r.grammar.ids[i].params.as_slice())
-        .unwrap_or(&[])
+fn id_params<'g>(r: &Filler<'g>, e: &Entity) -> &'g [String] {
+    e.id.map(|i| r.ids.params(i)).unwrap_or(&[])
 }
 
 /// Sets `a.b.c` in a JSON object, creating objects on the way.

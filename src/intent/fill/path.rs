@@ -4,14 +4,14 @@
 
 use serde_json::Value;
 
-use super::{Context, Filled, Lookup, id_params};
-use crate::intent::Router;
-use crate::intent::doc::Doc;
-use crate::intent::entities::Kind;
-use crate::intent::vocab::{OpVocab, Place};
+use super::{Context, Filled, Filler, Lookup, id_params};
+use crate::intent::catalog::vocab::{OpVocab, Place};
+use crate::intent::read::doc::Doc;
+use crate::intent::read::entities::Kind;
+use crate::intent::read::ids::{abbreviation, param_words};
 use crate::plan::Slot;
 
-pub fn params(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, f: &mut Filled) {
+pub fn params(r: &Filler, v: &OpVocab, doc: &Doc, ctx: &Context, f: &mut Filled) {
     let mut refs = doc.refs.len();
     for (p, before) in &v.params {
         let free = |f: &Filled, e: usize| !f.used[e] && doc.entities[e].kind == Kind::Id;
@@ -42,7 +42,7 @@ pub fn params(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, f: &mut Filled)
         // whose IDs have a known prefix (`user_id`) takes one only when it
         // abbreviates: Stripe's `cus_123` is never a user.
         let names = param_words(p, before);
-        let known_prefix = r.is_id_param(p);
+        let known_prefix = r.ids.is_id_param(p);
         let stray = (0..doc.entities.len())
             .filter(|&e| free(f, e) && doc.entities[e].id.is_none())
             .map(|e| {
@@ -62,7 +62,7 @@ pub fn params(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, f: &mut Filled)
             f.score(why, fit);
             continue;
         }
-        if r.is_user_param(p)
+        if r.ids.is_user_param(p)
             && let Some((e, lookup)) = identification(r, doc, f, Slot::Path(p.clone()))
         {
             f.used[e] = true;
@@ -70,7 +70,7 @@ pub fn params(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, f: &mut Filled)
             f.score(format!("{p} by looking the user up"), 2.5);
             continue;
         }
-        if let Some(k) = free_word(r, v, doc, f, r.is_id_param(p)) {
+        if let Some(k) = free_word(r, v, doc, f, r.ids.is_id_param(p)) {
             f.used_tokens.push(k);
             if let Some(e) = doc.entity_at(k) {
                 f.used[e] = true;
@@ -98,8 +98,8 @@ pub fn params(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, f: &mut Filled)
 /// What a reference means for parameter `p`. It never becomes an object
 /// of another type: "delete it" after creating a JWT template is that
 /// template, never the last user.
-fn remembered(r: &Router, p: &str, before: &[String], doc: &Doc, ctx: &Context, f: &mut Filled) {
-    let kinds = r.param_kinds(p, before);
+fn remembered(r: &Filler, p: &str, before: &[String], doc: &Doc, ctx: &Context, f: &mut Filled) {
+    let kinds = r.ids.param_kinds(p, before);
     // Typed by the reference ("them" is a user) or by the request naming
     // the parameter's thing ("delete that org").
     let typed_ref = doc
@@ -138,7 +138,7 @@ fn remembered(r: &Router, p: &str, before: &[String], doc: &Doc, ctx: &Context, 
     let hit = if mistyped && !named {
         None
     } else {
-        r.remembered(p, &kinds, typed_ref || named, ctx.memory)
+        r.ids.remembered(p, &kinds, typed_ref || named, ctx.memory)
     };
     match hit {
         Some((id, object)) => {
@@ -190,12 +190,12 @@ fn stands_for(before: &[String], doc: &Doc, f: &mut Filled) {
 /// template magic_link"): not an entity of its own, not a word of this or
 /// any operation, not a small word. For a parameter IDs fill, only right
 /// after a value cue ("by slug acme").
-fn free_word(r: &Router, v: &OpVocab, doc: &Doc, f: &Filled, id_param: bool) -> Option<usize> {
+fn free_word(r: &Filler, v: &OpVocab, doc: &Doc, f: &Filled, id_param: bool) -> Option<usize> {
     (0..doc.tokens.len()).find(|&k| {
         let cued = k
             .checked_sub(1)
-            .is_some_and(|j| r.words.value_cue.contains(&doc.tokens[j].lower));
-        let small = r.words.value_cue.contains(&doc.tokens[k].lower);
+            .is_some_and(|j| r.read.words.value_cue.contains(&doc.tokens[j].lower));
+        let small = r.read.words.value_cue.contains(&doc.tokens[k].lower);
         !small && (cued || !id_param) && unclaimed(r, v, doc, f, k, cued)
     })
 }
@@ -204,14 +204,14 @@ fn free_word(r: &Router, v: &OpVocab, doc: &Doc, f: &Filled, id_param: bool) -> 
 /// lead ("called") before it and not followed by its parameter's noun
 /// ("the supabase template"): English, not a name (`magic_link`, `Acme`,
 /// `"sup"` are names).
-fn bare_word(r: &Router, doc: &Doc, k: usize, names: &[Vec<String>]) -> bool {
+fn bare_word(r: &Filler, doc: &Doc, k: usize, names: &[Vec<String>]) -> bool {
     let noun_after = doc
         .terms_at(k + 1)
         .any(|t| names.iter().flatten().any(|w| w == t));
     let cued = noun_after
         || k.checked_sub(1).is_some_and(|j| {
             let before = &doc.tokens[j].lower;
-            r.words.value_cue.contains(before) || r.words.lead.contains(before)
+            r.read.words.value_cue.contains(before) || r.read.words.lead.contains(before)
         });
     let t = &doc.tokens[k].text;
     !cued && doc.entity_at(k).is_none() && t.chars().all(|c| c.is_ascii_lowercase())
@@ -221,7 +221,7 @@ fn bare_word(r: &Router, doc: &Doc, k: usize, names: &[Vec<String>]) -> bool {
 /// username or quoted value not yet used), not a small word, and (unless
 /// `cued`) no word of this or any operation, nor a verb.
 pub(super) fn unclaimed(
-    r: &Router,
+    r: &Filler,
     v: &OpVocab,
     doc: &Doc,
     f: &Filled,
@@ -237,7 +237,7 @@ pub(super) fn unclaimed(
         None => true,
         Some(e) => !f.used[e] && matches!(doc.entities[e].kind, Kind::Username | Kind::Quoted),
     };
-    let w = &r.words;
+    let w = &r.read.words;
     let small = [&w.stop, &w.connector, &w.link, &w.question, &w.lead]
         .iter()
         .any(|set| set.contains(&t.lower));
@@ -251,13 +251,13 @@ pub(super) fn unclaimed(
 
 /// A user field of the body or query (`user_id` of an actor token) for a
 /// user named by email, phone or username: looked up like a path one.
-pub fn user_field(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
+pub fn user_field(r: &Filler, v: &OpVocab, doc: &Doc, f: &mut Filled) {
     if f.lookup.is_some() {
         return;
     }
     let field = v.fields.iter().find(|x| {
         matches!(x.place, Place::Body | Place::Query)
-            && r.is_user_param(&x.name)
+            && r.ids.is_user_param(&x.name)
             && !f.is_set(&x.name)
     });
     let Some(field) = field else { return };
@@ -275,7 +275,7 @@ pub fn user_field(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
 /// A reference the path did not take fills the filter or field of its type
 /// ("show their sessions" is `GET /sessions?user_id=` of the last user).
 /// Only a reference that says its type: a bare "it" stays for the path.
-pub fn referred_field(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, f: &mut Filled) {
+pub fn referred_field(r: &Filler, v: &OpVocab, doc: &Doc, ctx: &Context, f: &mut Filled) {
     for reference in doc.refs.iter().skip(f.refs_used) {
         let Some(object) = reference.object.as_deref() else {
             continue;
@@ -286,8 +286,8 @@ pub fn referred_field(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, f: &mut
         let field = v.fields.iter().find(|x| {
             matches!(x.place, Place::Body | Place::Query)
                 && !f.is_set(&x.name)
-                && r.grammar
-                    .ids
+                && r.ids
+                    .list
                     .iter()
                     .any(|p| p.object == object && p.params.first() == Some(&x.name))
         });
@@ -308,11 +308,11 @@ pub fn referred_field(r: &Router, v: &OpVocab, doc: &Doc, ctx: &Context, f: &mut
 /// "set billing id cus_123 on john_doe" the user is `john_doe`, even on the
 /// read step of a read-merge-write, which has no metadata fields to claim
 /// it. The only candidate is taken whatever the metadata reading says.
-fn identification(r: &Router, doc: &Doc, f: &Filled, slot: Slot) -> Option<(usize, Lookup)> {
-    let lookup = r.lookup_fields();
+fn identification(r: &Filler, doc: &Doc, f: &Filled, slot: Slot) -> Option<(usize, Lookup)> {
+    let lookup = r.tables.lookup_fields();
     let mut candidates = Vec::new();
     for kind in [Kind::Email, Kind::Phone, Kind::Username] {
-        let key = Router::kind_key(kind);
+        let key = super::values::kind_key(kind);
         let Some((_, by)) = lookup.iter().find(|(k, _)| Some(k.as_str()) == key) else {
             continue;
         };
@@ -325,8 +325,9 @@ fn identification(r: &Router, doc: &Doc, f: &Filled, slot: Slot) -> Option<(usiz
     let values = match candidates.len() {
         0 | 1 => Vec::new(),
         _ => r
+            .read
             .meta
-            .parse(doc, &r.words)
+            .parse(doc, &r.read.words)
             .map(|m| m.used)
             .unwrap_or_default(),
     };
@@ -336,92 +337,4 @@ fn identification(r: &Router, doc: &Doc, f: &Filled, slot: Slot) -> Option<(usiz
         .or(candidates.first())?;
     let (by, value) = (by.to_string(), ent.text());
     Some((*e, Lookup { by, value, slot }))
-}
-
-/// How well an unknown ID prefix abbreviates a path parameter.
-pub fn abbreviation_fit(prefix: &str, param: &str, before: &[String]) -> f32 {
-    abbreviation(prefix, &param_words(param, before))
-}
-
-/// The words a path parameter is named by: its own name without `id`, then
-/// the terms of the literal segment before it (`{id}` of `/redirect_urls`).
-fn param_words(param: &str, before: &[String]) -> Vec<Vec<String>> {
-    let own: Vec<String> = crate::intent::lexicon::words(param)
-        .into_iter()
-        .filter(|w| w != "id")
-        .collect();
-    [own, before.to_vec()]
-        .into_iter()
-        .filter(|w| !w.is_empty())
-        .collect()
-}
-
-/// How well an unknown ID prefix abbreviates a parameter's words: its
-/// letters in order within them, from the first word's first letter (2.5),
-/// taking every word's initial too (+1), several initials (+0.5);
-/// otherwise a stray ID (0.5).
-fn abbreviation(prefix: &str, names: &[Vec<String>]) -> f32 {
-    let short: Vec<char> = prefix
-        .trim_end_matches('_')
-        .to_lowercase()
-        .chars()
-        .collect();
-    let mut best: f32 = 0.5;
-    for words in names {
-        let Some(first) = words.first().and_then(|w| w.chars().next()) else {
-            continue;
-        };
-        if short.first() != Some(&first) {
-            continue;
-        }
-        let letters: Vec<(char, bool)> = words
-            .iter()
-            .flat_map(|w| w.chars().enumerate().map(|(j, c)| (c, j == 0)))
-            .collect();
-        let (k, initials) = match initials_taken(&short, &letters) {
-            Some(n) => (short.len(), n),
-            None => (0, 0),
-        };
-        if k == short.len() {
-            let all = if initials == words.len() { 1.0 } else { 0.0 };
-            let several = if initials >= 2 { 0.5 } else { 0.0 };
-            best = best.max(2.5 + all + several);
-        }
-    }
-    best
-}
-
-/// Whether `short` is a subsequence of `letters` (each with whether it
-/// starts a word), and then the most word starts it can take.
-fn initials_taken(short: &[char], letters: &[(char, bool)]) -> Option<usize> {
-    let (&c, rest) = match short.split_first() {
-        Some(x) => x,
-        None => return Some(0),
-    };
-    (0..letters.len())
-        .filter(|&i| letters[i].0 == c)
-        .filter_map(|i| {
-            initials_taken(rest, &letters[i + 1..]).map(|n| n + usize::from(letters[i].1))
-        })
-        .max()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn fit(prefix: &str, words: &[&str]) -> f32 {
-        abbreviation(prefix, &[words.iter().map(|w| w.to_string()).collect()])
-    }
-
-    #[test]
-    fn prefixes_abbreviate_parameter_names() {
-        assert_eq!(fit("subi_", &["subscription", "item"]), 4.0);
-        assert_eq!(fit("we_", &["waitlist", "entry"]), 4.0);
-        assert_eq!(fit("dom_", &["domain"]), 3.5);
-        assert_eq!(fit("jtmpl_", &["jwt", "template"]), 4.0);
-        assert_eq!(fit("oa_", &["oauth", "application"]), 4.0);
-        assert_eq!(fit("oa_", &["organization"]), 3.5);
-        assert_eq!(fit("oa_", &["user"]), 0.5);
-    }
 }

@@ -7,23 +7,23 @@
 use serde_json::Value;
 
 use super::Filled;
-use crate::intent::Router;
-use crate::intent::doc::Doc;
-use crate::intent::filters;
-use crate::intent::vocab::{OpVocab, Place};
+use super::Filler;
+use crate::intent::catalog::vocab::{OpVocab, Place};
+use crate::intent::read::doc::Doc;
 use crate::spec::Method;
 
-pub fn query(r: &Router, v: &OpVocab, doc: &Doc, f: &mut Filled) {
+pub fn query(r: &Filler, v: &OpVocab, doc: &Doc, f: &mut Filled) {
     if v.method != Method::Get {
         return;
     }
     let field = r
+        .tables
         .fields_for_key("search")
         .iter()
         .filter_map(|name| v.field(name))
         .find(|x| x.place == Place::Query && !f.is_set(&x.name));
     let Some(field) = field else { return };
-    let Some((k, text)) = filters::searched(r, doc) else {
+    let Some((k, text)) = doc.stated.searched.clone() else {
         return;
     };
     if f.used_tokens.contains(&k) {

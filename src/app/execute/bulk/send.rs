@@ -20,6 +20,7 @@ use crate::console::Console;
 use crate::journal::Journal;
 use crate::pipeline::Instance;
 use crate::plan::Step;
+use crate::render::bulk::Tally;
 use crate::render::result::error_lines;
 use crate::spec::Spec;
 
@@ -44,22 +45,6 @@ pub struct Job<'a> {
     pub concurrency: usize,
     /// What the run's entries reverse (`undo` of a run), if anything.
     pub context: Context,
-}
-
-/// How the run went.
-#[derive(Debug, Default)]
-pub struct Tally {
-    pub succeeded: u64,
-    pub failed: u64,
-    pub skipped: u64,
-    /// Why targets were skipped (besides `--resume`), a few.
-    pub skip_reasons: Vec<(String, String)>,
-    /// `(target, Clerk's error)`, the first [`FAILURES_SHOWN`].
-    pub failures: Vec<(String, String)>,
-    pub interrupted: bool,
-    pub elapsed: Duration,
-    /// Requests sent (the reads before writes included).
-    pub requests: u64,
 }
 
 enum Outcome {

@@ -1,18 +1,18 @@
 //! What the spec's words make of the grammar, built once per spec and
-//! cached on disk ([`super::cache`]): the lexicon (every known word, for
+//! cached on disk ([`crate::intent::catalog::cache`]): the lexicon (every known word, for
 //! typo correction), each operation's vocabulary and the numbered index
 //! scoring runs on. This is most of the router's build time; the rest
 //! (entity patterns, rules, field tables) is cheap and rebuilt each time.
 
 use serde::{Deserialize, Serialize};
 
-use super::doc::Words;
-use super::grammar::Grammar;
-use super::index::Index;
-use super::lexicon::{self, Lexicon};
-use super::metadata::MetaWords;
-use super::time::TimeWords;
-use super::vocab::{self, OpVocab};
+use crate::intent::catalog::index::Index;
+use crate::intent::catalog::vocab::{self, OpVocab};
+use crate::intent::grammar::Grammar;
+use crate::intent::read::doc::Words;
+use crate::intent::read::lexicon::{self, Lexicon};
+use crate::intent::read::metadata::MetaWords;
+use crate::intent::read::time::TimeWords;
 use crate::spec::Spec;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
-use super::grammar::Table;
+use crate::intent::grammar::Table;
 
 /// Which side of the moment the filter keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use strsim::osa_distance;
 
-use super::grammar::Grammar;
+use crate::intent::grammar::Grammar;
 
 /// A normalised word and the index of the word it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

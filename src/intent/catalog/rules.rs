@@ -4,11 +4,11 @@
 
 use serde_json::Value;
 
-use super::doc::Doc;
-use super::entities::{Extractor, Kind, SLOT_KINDS};
-use super::grammar::{Grammar, GrammarError};
-use super::lexicon::Lexicon;
-use super::literal::typed;
+use crate::intent::grammar::{Grammar, GrammarError};
+use crate::intent::read::doc::Doc;
+use crate::intent::read::entities::{Extractor, Kind, SLOT_KINDS};
+use crate::intent::read::lexicon::Lexicon;
+use crate::intent::read::literal::typed;
 use crate::spec::Method;
 
 #[derive(Debug, Clone, PartialEq)]

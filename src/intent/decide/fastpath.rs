@@ -7,41 +7,33 @@
 
 use serde_json::{Value, json};
 
-use super::Router;
-use super::doc::Doc;
-use super::entities::Kind;
-use super::fill::{Context, Filled, Lookup, fill};
-use super::grammar::{FastPathSpec, OpRef};
-use super::rules::{Capture, Hit};
-use super::vocab::{OpVocab, Place};
+use super::Stages;
+use crate::intent::catalog::rules::{Capture, Hit};
+use crate::intent::catalog::vocab::{OpVocab, Place};
+use crate::intent::fill::{Context, Filled, Lookup, fill};
+use crate::intent::grammar::{FastPathSpec, OpRef};
+use crate::intent::read::doc::Doc;
+use crate::intent::read::entities::Kind;
 use crate::plan::{Link, Plan, Slot, Step};
 use crate::spec::Method;
-
-/// The fast paths this module builds: `grammar/fastpaths.txt` may define
-/// these sections and no others (an unknown one is a grammar error at load,
-/// not a silent fallback to generic routing).
-pub const KINDS: &[&str] = &[
-    "list-users",
-    "get-user",
-    "update-metadata",
-    "delete-user",
-    "create-organization",
-    "create-organization-invite",
-    "invite-member",
-];
 
 /// The fast path an operation chosen by scoring stands for, if any: the
 /// one whose first request it is (a multi-step one when the request asks
 /// for the later steps too), the user lookup of a fast path that reads one
 /// user, or the write of the read-merge-write metadata pair.
-pub fn for_op<'g>(r: &'g Router, v: &OpVocab, doc: &Doc, filled: &Filled) -> Option<&'g str> {
+pub fn for_op<'g>(r: &Stages<'g>, v: &OpVocab, doc: &Doc, filled: &Filled) -> Option<&'g str> {
     let is = |op: &OpRef| op.method == v.method && op.path == v.path;
     let identifies = filled.lookup.is_some()
         || doc
             .entities
             .iter()
             .any(|e| matches!(e.kind, Kind::Email | Kind::Phone));
-    let listing = r.words.verbs("collection").iter().any(|w| doc.has_term(w))
+    let listing = r
+        .reader
+        .words
+        .verbs("collection")
+        .iter()
+        .any(|w| doc.has_term(w))
         || doc
             .entities
             .iter()
@@ -63,7 +55,7 @@ pub fn for_op<'g>(r: &'g Router, v: &OpVocab, doc: &Doc, filled: &Filled) -> Opt
             2
         } else if fp.write.as_ref().is_some_and(is)
             && filled.named == 0
-            && r.meta.parse(doc, &r.words).is_some()
+            && r.reader.meta.parse(doc, &r.reader.words).is_some()
         {
             1
         } else {
@@ -78,8 +70,10 @@ pub fn for_op<'g>(r: &'g Router, v: &OpVocab, doc: &Doc, filled: &Filled) -> Opt
 
 /// Whether a request asks for a later step too: it names that step's thing
 /// ("... and invite") and gives a value one of its required fields takes.
-fn asks_for(r: &Router, doc: &Doc, op: &OpRef) -> bool {
-    let Some(v) = r.op(op) else { return false };
+fn asks_for(r: &Stages, doc: &Doc, op: &OpRef) -> bool {
+    let Some(v) = r.catalog.op(op) else {
+        return false;
+    };
     let named = v
         .segments
         .last()
@@ -88,7 +82,7 @@ fn asks_for(r: &Router, doc: &Doc, op: &OpRef) -> bool {
         .fields
         .iter()
         .filter(|f| f.required && f.place != Place::Path)
-        .any(|f| doc.entities.iter().any(|e| r.accepts(&f.name, e)));
+        .any(|f| doc.entities.iter().any(|e| r.filler().accepts(&f.name, e)));
     named && valued
 }
 
@@ -98,11 +92,11 @@ fn step(op: &OpRef) -> Step {
 
 /// A fast path's plan; `None` when the request lacks what it needs (then
 /// the generic plan is used).
-pub fn build(r: &Router, name: &str, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Option<Plan> {
+pub fn build(r: &Stages, name: &str, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Option<Plan> {
     let fp = r.grammar.fastpath(name)?;
     let main = fp.ops.first()?;
     let mut plan = Plan {
-        version: r.version.clone(),
+        version: r.catalog.version.clone(),
         steps: Vec::new(),
         reason: format!("fast path `{name}`"),
         notes: Vec::new(),
@@ -115,18 +109,18 @@ pub fn build(r: &Router, name: &str, doc: &Doc, ctx: &Context, hit: Option<&Hit>
         );
     }
     // Without the merging endpoint, the user is read first: fill that step.
-    let fill_op = match (name, r.has_metadata_merge) {
+    let fill_op = match (name, r.catalog.has_metadata_merge) {
         ("update-metadata", false) => fp.read.as_ref()?,
         _ => main,
     };
-    let filled = fill(r, r.op(fill_op)?, doc, ctx, None);
+    let filled = fill(&r.filler(), r.catalog.op(fill_op)?, doc, ctx, None);
     match name {
         "list-users" => {
             let mut s = step(main);
             s.query = filled.query.clone();
             s.purpose = "List users".into();
             // Newest first by the timestamp the filter is about.
-            let sort = r.fields_for_key("sort");
+            let sort = r.tables.fields_for_key("sort");
             let filtered = s
                 .query
                 .iter()
@@ -153,11 +147,11 @@ pub fn build(r: &Router, name: &str, doc: &Doc, ctx: &Context, hit: Option<&Hit>
             let meta = filled
                 .meta
                 .clone()
-                .or_else(|| r.meta.parse(doc, &r.words))?;
+                .or_else(|| r.reader.meta.parse(doc, &r.reader.words))?;
             let field = meta.kind.field();
             let values = Value::Object(meta.values.clone());
             plan.notes.push(format!("Writing {field}: {}.", meta.why));
-            if r.has_metadata_merge {
+            if r.catalog.has_metadata_merge {
                 let mut s = step(main);
                 s.body = Some(json!({ field: values }));
                 s.purpose = format!("Merge into the user's {field}");
@@ -194,19 +188,20 @@ pub fn build(r: &Router, name: &str, doc: &Doc, ctx: &Context, hit: Option<&Hit>
             let single = if creating { fp.ops.get(1)? } else { main };
             // "bulk invite ...": the bulk endpoint when the request says so.
             let said = |op: &&OpRef| {
-                r.op(op)
+                r.catalog
+                    .op(op)
                     .and_then(|v| v.action.as_ref())
                     .is_some_and(|a| doc.has_term(a))
             };
             let invite_op = fp.bulk.as_ref().filter(said).unwrap_or(single);
-            let iv = r.op(invite_op)?;
+            let iv = r.catalog.op(invite_op)?;
             if creating {
                 let mut org = step(main);
                 org.body = Some(Value::Object(filled.body.clone()));
                 org.purpose = "Create the organization".into();
                 plan.steps.push(org);
             }
-            let invite_fill = fill(r, iv, doc, ctx, None);
+            let invite_fill = fill(&r.filler(), iv, doc, ctx, None);
             let role = role(r, doc, hit).unwrap_or_else(|| {
                 let default = r
                     .grammar
@@ -219,7 +214,8 @@ pub fn build(r: &Router, name: &str, doc: &Doc, ctx: &Context, hit: Option<&Hit>
                 default
             });
             let field = |kind: Kind| {
-                r.fields_for(kind)
+                r.filler()
+                    .fields_for(kind)
                     .iter()
                     .find(|f| iv.field(f).is_some())
                     .cloned()
@@ -274,13 +270,13 @@ pub fn build(r: &Router, name: &str, doc: &Doc, ctx: &Context, hit: Option<&Hit>
 
 /// The role a request gives: a role entity, or a plain role word a rule
 /// caught; normalised to `org:...`.
-fn role(r: &Router, doc: &Doc, hit: Option<&Hit>) -> Option<String> {
+fn role(r: &Stages, doc: &Doc, hit: Option<&Hit>) -> Option<String> {
     if let Some((_, e)) = doc.of_kind(Kind::Role).next() {
-        return Some(r.ex.normalise_role(&e.text()));
+        return Some(r.reader.ex.normalise_role(&e.text()));
     }
     hit.and_then(|h| {
         h.captures.iter().find_map(|(_, c)| match c {
-            Capture::RoleWord(t) => Some(r.ex.normalise_role(&doc.tokens[*t].lower)),
+            Capture::RoleWord(t) => Some(r.reader.ex.normalise_role(&doc.tokens[*t].lower)),
             Capture::Entity(_) => None,
         })
     })
@@ -288,8 +284,8 @@ fn role(r: &Router, doc: &Doc, hit: Option<&Hit>) -> Option<String> {
 
 /// Puts the step that acts on a user into the plan: with the ID when the
 /// request has one, after a lookup when it names the user otherwise.
-fn user_target(r: &Router, fp: &FastPathSpec, filled: &Filled, plan: &mut Plan, mut s: Step) {
-    if let Some(id) = filled.path.iter().find(|(p, _)| r.is_user_param(p)) {
+fn user_target(r: &Stages, fp: &FastPathSpec, filled: &Filled, plan: &mut Plan, mut s: Step) {
+    if let Some(id) = filled.path.iter().find(|(p, _)| r.ids().is_user_param(p)) {
         s.path_params.push(id.clone());
     } else if let (Some(lookup), Some(op)) = (&filled.lookup, fp.lookup.as_ref().or(r.lookup_op()))
     {
@@ -307,7 +303,7 @@ fn user_target(r: &Router, fp: &FastPathSpec, filled: &Filled, plan: &mut Plan, 
 /// phone or username (to be step `at`), the link that gives its ID to
 /// `then`, and a note saying so.
 pub(super) fn lookup_step(
-    r: &Router,
+    r: &Stages,
     op: &OpRef,
     lookup: &Lookup,
     at: usize,
@@ -315,10 +311,10 @@ pub(super) fn lookup_step(
 ) -> (Step, String) {
     let mut find = step(op);
     find.query.push((lookup.by.clone(), json!([lookup.value])));
-    find.purpose = format!("Look up the {} {}", r.user_object(), lookup.value);
+    find.purpose = format!("Look up the {} {}", r.ids().user_object(), lookup.value);
     find.expect_one = Some(format!(
         "{} matches {} {}",
-        r.user_object(),
+        r.ids().user_object(),
         lookup.by,
         lookup.value
     ));
@@ -330,7 +326,7 @@ pub(super) fn lookup_step(
     });
     let note = format!(
         "The {} is found by {} first; none or several found stops the plan and says so.",
-        r.user_object(),
+        r.ids().user_object(),
         lookup.by
     );
     (find, note)

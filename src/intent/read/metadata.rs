@@ -4,10 +4,10 @@
 
 use serde_json::{Map, Value};
 
-use super::doc::{Doc, Words};
-use super::entities::Kind;
-use super::grammar::Table;
-use super::literal::typed;
+use crate::intent::grammar::Table;
+use crate::intent::read::doc::{Doc, Words};
+use crate::intent::read::entities::Kind;
+use crate::intent::read::literal::typed;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MetaKind {

@@ -7,10 +7,10 @@
 use regex::Regex;
 use serde_json::Value;
 
-use super::grammar::Grammar;
-use super::literal::{json_object, json_value, typed};
-use super::time::{Bound, TimeFilter, TimeWords};
-use super::tokens::Token;
+use crate::intent::grammar::Grammar;
+use crate::intent::read::literal::{json_object, json_value, typed};
+use crate::intent::read::time::{Bound, TimeFilter, TimeWords};
+use crate::intent::read::tokens::Token;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

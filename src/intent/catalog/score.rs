@@ -1,16 +1,18 @@
 //! Spec-wide matching: every operation scored against the request's terms
 //! (weighted by where the operation uses them), its verb, what it leaves
-//! unsaid, and a matching rule; then the best few filled from the request,
-//! which adds what the IDs and values say.
+//! unsaid, and a matching rule; the best few, with their explanations and
+//! what each would destroy unasked, go on to be filled
+//! ([`crate::intent::decide::rank`]).
 
 use std::collections::HashSet;
 
-use super::Router;
-use super::doc::Doc;
-use super::entities::Kind;
-use super::fill::{Context, Filled, fill};
+use super::Catalog;
 use super::rules::{Hit, Target};
 use super::safety;
+use crate::intent::read::Reader;
+use crate::intent::read::doc::Doc;
+use crate::intent::read::entities::Kind;
+use crate::intent::read::ids::{Ids, abbreviation_fit};
 use crate::spec::Method;
 
 /// What choosing a destructive operation the request did not ask for costs.
@@ -23,14 +25,22 @@ const DESCRIBED_CAP: f32 = 5.0;
 /// How many operations are filled after the first, words-only pass.
 const SHORTLIST: usize = 14;
 
+/// What scoring reads: the catalog, the reader's words, what IDs name.
+#[derive(Clone, Copy)]
+pub struct Scorer<'r> {
+    pub catalog: &'r Catalog,
+    pub read: &'r Reader,
+    pub ids: Ids<'r>,
+}
+
+/// One operation of the shortlist, scored on the request's words.
 #[derive(Debug, Clone)]
-pub struct Candidate {
-    /// Index into the router's vocabulary (= the spec's operations).
+pub struct Scored {
+    /// Index into the catalog's vocabulary (= the spec's operations).
     pub op: usize,
     pub score: f32,
     /// The score's parts, for `help`.
-    pub why: Vec<(String, f32)>,
-    pub filled: Filled,
+    pub why: Why,
     /// It destroys something the request did not say to destroy.
     pub unasked_destruction: bool,
     /// The request's words (as typed) this operation does not know, and how
@@ -44,7 +54,7 @@ pub struct Candidate {
 }
 
 /// A score's parts: what counted, and how much.
-type Why = Vec<(String, f32)>;
+pub type Why = Vec<(String, f32)>;
 
 /// The verb classes that decide a method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,7 +66,7 @@ enum Verb {
 }
 
 /// The class of a request's verb (`grammar/words.txt`, `verb.*`).
-fn verb(r: &Router, term: &str) -> Option<Verb> {
+fn verb(r: &Scorer, term: &str) -> Option<Verb> {
     [
         ("read", Verb::Read),
         ("create", Verb::Create),
@@ -64,14 +74,14 @@ fn verb(r: &Router, term: &str) -> Option<Verb> {
         ("delete", Verb::Delete),
     ]
     .into_iter()
-    .find(|(class, _)| r.words.verbs(class).iter().any(|w| w == term))
+    .find(|(class, _)| r.read.words.verbs(class).iter().any(|w| w == term))
     .map(|(_, v)| v)
 }
 
-/// Ranks every operation, best first.
-pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Candidate> {
-    let terms = &r.index.terms;
-    let stop = &r.words.stop;
+/// The best few operations on the request's words, in no order.
+pub fn shortlist(r: &Scorer, doc: &Doc, hit: Option<&Hit>) -> Vec<Scored> {
+    let terms = &r.catalog.index.terms;
+    let stop = &r.read.words.stop;
     // Words no operation uses cannot move any score: only numbered terms.
     let mut query: Vec<u32> = Vec::new();
     let said_terms = doc
@@ -98,8 +108,8 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
         .said()
         .filter_map(|t| terms.get(&t.text))
         .chain(doc.negation.flips.iter().filter_map(|f| terms.get(f)))
-        .find(|&id| r.index.is_action(id) || verb(r, terms.name(id)).is_some())
-        .filter(|&id| r.index.is_action(id) && verb(r, terms.name(id)).is_none());
+        .find(|&id| r.catalog.index.is_action(id) || verb(r, terms.name(id)).is_some())
+        .filter(|&id| r.catalog.index.is_action(id) && verb(r, terms.name(id)).is_none());
     let stands_for: Vec<u32> = implied_terms(r, doc)
         .iter()
         .filter_map(|t| terms.get(t))
@@ -123,7 +133,7 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
     let mut akin: Vec<u32> = Vec::new();
     let first_action = main_action.map(|a| terms.name(a));
     for word in said.map(|(_, w)| w).into_iter().chain(first_action) {
-        for (verb, actions) in &r.words.akin {
+        for (verb, actions) in &r.read.words.akin {
             if verb == word {
                 akin.extend(actions.iter().filter_map(|a| terms.get(a)));
             }
@@ -138,14 +148,20 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
     // Only with an action said: the count alone never picks a bulk
     // operation ("blocklist a@x.io and b@x.io" is no bulk invitation).
     if plural && (said.is_some() || main_action.is_some()) {
-        akin.extend(r.words.plural_actions.iter().filter_map(|a| terms.get(a)));
+        akin.extend(
+            r.read
+                .words
+                .plural_actions
+                .iter()
+                .filter_map(|a| terms.get(a)),
+        );
     }
     // The request's own words, to measure how much of it an operation
     // accounts for (unknown words count: a long goal sentence whose words
     // nothing knows is thin evidence).
     let content: Vec<(&str, &str)> = doc
         .said()
-        .filter(|t| !stop.contains(&t.text) && !r.words.question.contains(&t.text))
+        .filter(|t| !stop.contains(&t.text) && !r.read.words.question.contains(&t.text))
         .filter(|t| t.text.len() > 1)
         .map(|t| (t.text.as_str(), doc.tokens[t.at].lower.as_str()))
         .collect();
@@ -160,13 +176,14 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
         said: said
             .map(|(v, word)| (v, terms.get(word)))
             .or(doc.question.then_some((Verb::Read, None))),
-        permanent: r.words.permanent.iter().any(|p| {
+        permanent: r.read.words.permanent.iter().any(|p| {
             let lower: Vec<&str> = doc.tokens.iter().map(|t| t.lower.as_str()).collect();
             lower
                 .windows(p.len())
                 .any(|w| w.iter().zip(p).all(|(a, b)| a == b))
         }),
         akin_delete: r
+            .read
             .words
             .verbs("delete")
             .iter()
@@ -177,7 +194,7 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
             .iter()
             .filter_map(|e| e.id)
             .map(|i| {
-                r.grammar.ids[i]
+                r.ids.list[i]
                     .params
                     .iter()
                     .filter_map(|p| terms.get(p))
@@ -192,6 +209,7 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
             .collect(),
         hit_op: hit.and_then(|h| match &h.rule.target {
             Target::Op(m, path) => r
+                .catalog
                 .vocab
                 .iter()
                 .position(|v| v.method == *m && v.path == *path),
@@ -203,14 +221,15 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
             .iter()
             .filter(|e| e.kind == Kind::Op)
             .filter_map(|e| {
-                r.vocab
+                r.catalog
+                    .vocab
                     .iter()
                     .position(|v| e.value.as_str() == Some(v.label.as_str()))
             })
             .collect(),
     };
     // Words only first, for every operation, without building explanations.
-    let mut first: Vec<(usize, f32)> = (0..r.vocab.len())
+    let mut first: Vec<(usize, f32)> = (0..r.catalog.vocab.len())
         .map(|i| {
             let mut tally = Tally {
                 total: 0.0,
@@ -226,7 +245,7 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
         first.select_nth_unstable_by(SHORTLIST, |a, b| b.1.total_cmp(&a.1));
         first.truncate(SHORTLIST);
     }
-    let mut out: Vec<Candidate> = first
+    first
         .into_iter()
         .map(|(op, _)| {
             let mut why = Why::new();
@@ -237,10 +256,9 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
             };
             words_score(r, op, &request, &mut tally);
             let (words, unsaid) = (tally.total, tally.unsaid);
-            let filled = fill(r, &r.vocab[op], doc, ctx, hit);
-            let v = &r.vocab[op];
+            let v = &r.catalog.vocab[op];
             let unasked_destruction = !safety::evidence(
-                r,
+                &r.read.words,
                 doc,
                 v,
                 request.hit_op == Some(op),
@@ -249,32 +267,26 @@ pub fn rank(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
             if unasked_destruction {
                 why.push(("destroys, not asked".into(), UNASKED));
             }
-            // The quick ID estimate is replaced by what filling found.
+            // The quick ID estimate is replaced by what filling finds.
             let quick: f32 = why.iter().filter(|(w, _)| w == QUICK).map(|(_, p)| p).sum();
             why.retain(|(w, _)| w != QUICK);
-            why.extend(filled.why.iter().cloned());
             let (unknown, words_said) = unknown_words(r, op, &content);
             // A DELETE has no action of its own: its verb said is its action.
-            let acted = why.iter().any(|(w, p)| {
-                w == ACTED || (r.vocab[op].method == Method::Delete && w == VERB && *p > 0.0)
-            });
-            Candidate {
+            let acted = why
+                .iter()
+                .any(|(w, p)| w == ACTED || (v.method == Method::Delete && w == VERB && *p > 0.0));
+            Scored {
                 acted,
                 unsaid,
                 unknown,
                 words_said,
                 op,
-                score: words - quick
-                    + filled.points
-                    + if unasked_destruction { UNASKED } else { 0.0 },
+                score: words - quick + if unasked_destruction { UNASKED } else { 0.0 },
                 why,
-                filled,
                 unasked_destruction,
             }
         })
-        .collect();
-    out.sort_by(|a, b| b.score.total_cmp(&a.score));
-    out
+        .collect()
 }
 
 /// What every operation is scored against, worked out once per request,
@@ -337,22 +349,22 @@ const QUICK: &str = "IDs fit";
 
 /// Words the request's IDs and references stand for: `org_...` is about
 /// an organization even when the word is not typed.
-fn implied_terms(r: &Router, doc: &Doc) -> HashSet<String> {
+fn implied_terms(r: &Scorer, doc: &Doc) -> HashSet<String> {
     let mut out = HashSet::new();
     for e in &doc.entities {
         match (e.kind, e.id) {
-            (Kind::Id, Some(i)) => out.extend(r.lex.text_terms(&r.grammar.ids[i].object)),
+            (Kind::Id, Some(i)) => out.extend(r.read.lex.text_terms(&r.ids.list[i].object)),
             // "the admins": members with that role.
-            (Kind::Role, _) if !e.hard => out.extend(r.role_implies.iter().cloned()),
+            (Kind::Role, _) if !e.hard => out.extend(r.read.role_implies.iter().cloned()),
             // A username stands for the user object of the ID table.
             (Kind::Username, _) => {
                 for p in r
-                    .grammar
                     .ids
+                    .list
                     .iter()
-                    .filter(|p| p.params.first().is_some_and(|f| r.is_user_param(f)))
+                    .filter(|p| p.params.first().is_some_and(|f| r.ids.is_user_param(f)))
                 {
-                    out.extend(r.lex.text_terms(&p.object));
+                    out.extend(r.read.lex.text_terms(&p.object));
                 }
             }
             _ => {}
@@ -360,19 +372,23 @@ fn implied_terms(r: &Router, doc: &Doc) -> HashSet<String> {
     }
     for rf in &doc.refs {
         if let Some(o) = &rf.object {
-            out.extend(r.lex.text_terms(o));
+            out.extend(r.read.lex.text_terms(o));
         }
     }
     out
 }
 
-fn words_score(r: &Router, op: usize, q: &Request, t: &mut Tally) {
-    let (v, x, terms) = (&r.vocab[op], &r.index.ops[op], &r.index.terms);
+fn words_score(r: &Scorer, op: usize, q: &Request, t: &mut Tally) {
+    let (v, x, terms) = (
+        &r.catalog.vocab[op],
+        &r.catalog.index.ops[op],
+        &r.catalog.index.terms,
+    );
     for &w in &q.query {
         match x.weight(w) {
             Some(weight) => t.add(|| format!("`{}`", terms.name(w)), weight),
             // A thing or action of the spec this operation is not about.
-            None if r.index.is_path_term(w) && !q.stands_for.contains(&w) => {
+            None if r.catalog.index.is_path_term(w) && !q.stands_for.contains(&w) => {
                 t.add(|| format!("`{}` not its", terms.name(w)), -1.0)
             }
             None => {}
@@ -383,7 +399,7 @@ fn words_score(r: &Router, op: usize, q: &Request, t: &mut Tally) {
     let mut described = 0.0;
     for &w in &q.query {
         if x.weight(w).is_none()
-            && !r.index.is_path_term(w)
+            && !r.catalog.index.is_path_term(w)
             && let Some(d) = x.described(w)
         {
             described += d;
@@ -500,7 +516,7 @@ fn words_score(r: &Router, op: usize, q: &Request, t: &mut Tally) {
         let fit = v
             .params
             .iter()
-            .map(|(p, before)| super::fill::abbreviation_fit(prefix, p, before))
+            .map(|(p, before)| abbreviation_fit(prefix, p, before))
             .fold(0.0, f32::max);
         if fit > 1.0 {
             t.add(|| QUICK.into(), fit);
@@ -510,12 +526,13 @@ fn words_score(r: &Router, op: usize, q: &Request, t: &mut Tally) {
 
 /// The request's words an operation does not know (its vocabulary and
 /// descriptions), as typed; and how many words the request has.
-fn unknown_words(r: &Router, op: usize, content: &[(&str, &str)]) -> (Vec<String>, usize) {
-    let x = &r.index.ops[op];
+fn unknown_words(r: &Scorer, op: usize, content: &[(&str, &str)]) -> (Vec<String>, usize) {
+    let x = &r.catalog.index.ops[op];
     let unknown = content
         .iter()
         .filter(|(term, _)| {
-            !r.index
+            !r.catalog
+                .index
                 .terms
                 .get(term)
                 .is_some_and(|w| x.weight(w).is_some() || x.described(w).is_some())

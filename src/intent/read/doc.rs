@@ -5,11 +5,12 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
-use super::entities::{Entity, Extractor, Kind, Known};
-use super::grammar::Grammar;
-use super::lexicon::{Lexicon, Term, words};
-use super::negation::{Negation, NegationWords};
-use super::tokens::{Token, tokenize};
+use crate::intent::grammar::Grammar;
+use crate::intent::read::entities::{Entity, Extractor, Kind, Known};
+use crate::intent::read::filters::{self, FilterWords, Stated};
+use crate::intent::read::lexicon::{Lexicon, Term, words};
+use crate::intent::read::negation::{Negation, NegationWords};
+use crate::intent::read::tokens::{Token, tokenize};
 
 /// The word classes of `grammar/words.txt`, as sets.
 #[derive(Debug, Clone, Default)]
@@ -48,6 +49,10 @@ pub struct Words {
     pub destructive: Vec<String>,
     /// Phrases that say something is for good ("permanently").
     pub permanent: Vec<Vec<String>>,
+    /// The words of tests on list items, and of quantifying over them.
+    pub filters: FilterWords,
+    /// Connectors of steps said in order ("and then").
+    pub sequence: Vec<String>,
 }
 
 impl Words {
@@ -104,6 +109,8 @@ impl Words {
             ),
             destructive: grammar.actions.destructive.clone(),
             permanent: phrases(table.list("permanent")),
+            filters: FilterWords::new(table),
+            sequence: table.list("sequence"),
         }
     }
 
@@ -172,6 +179,8 @@ pub struct Doc {
     pub refs: Vec<Ref>,
     /// Which terms are negated, and what a wish that something stop means.
     pub negation: Negation,
+    /// The tests on list items it states ("whose email ends with ...").
+    pub stated: Stated,
 }
 
 impl Doc {
@@ -286,6 +295,7 @@ impl Doc {
                 at
             })
             .filter(|at| *at < tokens.len());
+        let stated = filters::read(&words_.filters, &tokens);
         Doc {
             tokens,
             entities,
@@ -293,6 +303,7 @@ impl Doc {
             question,
             leading_question,
             howto,
+            stated,
             refs,
             negation,
         }

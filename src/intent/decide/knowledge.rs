@@ -2,7 +2,7 @@
 //! metadata delete my other fields?") from `grammar/knowledge.md`: the
 //! section whose `when` phrases the request contains most.
 
-use super::grammar::Topic;
+use crate::intent::grammar::Topic;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::vocab::OpVocab;
+use crate::intent::catalog::vocab::OpVocab;
 
 /// The interned terms of the spec's vocabulary.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -58,7 +58,7 @@ pub struct OpIndex {
 
 impl OpIndex {
     pub fn described(&self, term: u32) -> Option<f32> {
-        super::describe::weight(&self.described, term)
+        crate::intent::catalog::describe::weight(&self.described, term)
     }
 
     pub fn weight(&self, term: u32) -> Option<f32> {
@@ -127,7 +127,10 @@ impl Index {
             .iter()
             .map(|v| v.described.iter().map(|t| terms.intern(t)).collect())
             .collect();
-        for (op, w) in ops.iter_mut().zip(super::describe::weights(&docs)) {
+        for (op, w) in ops
+            .iter_mut()
+            .zip(crate::intent::catalog::describe::weights(&docs))
+        {
             op.described = w;
         }
         for e in extra {

@@ -6,23 +6,22 @@
 //! that flips to it, a rule, or its name typed. Otherwise the router offers
 //! candidates instead of picking.
 
-use super::Router;
-use super::doc::Doc;
-use super::vocab::OpVocab;
+use crate::intent::catalog::vocab::OpVocab;
+use crate::intent::read::doc::{Doc, Words};
 use crate::spec::Method;
 
 /// Whether the request carries explicit evidence for a destructive
 /// operation (`true` for one that destroys nothing).
-pub fn evidence(r: &Router, doc: &Doc, v: &OpVocab, by_rule: bool, named: bool) -> bool {
+pub fn evidence(words: &Words, doc: &Doc, v: &OpVocab, by_rule: bool, named: bool) -> bool {
     if !v.destructive || by_rule || named {
         return true;
     }
-    let deletes = r.words.verbs("delete");
+    let deletes = words.verbs("delete");
     let said = doc.said().any(|t| {
         let raw = doc.tokens[t.at].lower.as_str();
         v.evidence.iter().any(|e| *e == t.text || e == raw)
             || (v.method == Method::Delete && deletes.contains(&t.text))
-            || r.words.akin.iter().any(|(verb, actions)| {
+            || words.akin.iter().any(|(verb, actions)| {
                 *verb == t.text
                     && match &v.action {
                         Some(a) => actions.contains(a),

@@ -4,14 +4,15 @@
 
 use serde_json::Value;
 
-use super::Router;
-use super::doc::Doc;
-use super::entities::Kind;
-use super::fastpath;
-use super::fill::{Context, Filled};
-use super::knowledge::{self, Answer};
-use super::rules::{self, Target};
-use super::score::{self, Candidate};
+use super::Stages;
+use super::knowledge;
+use super::rank::{Candidate, rank};
+use super::{Again, Routing, each, howto, sequence};
+use crate::intent::catalog::rules::{self, Target};
+use crate::intent::decide::fastpath;
+use crate::intent::fill::{Context, Filled};
+use crate::intent::read::doc::Doc;
+use crate::intent::read::entities::Kind;
 use crate::plan::{Plan, Step};
 
 /// Below this nothing matched well enough to act on.
@@ -24,32 +25,16 @@ const COVERED: f32 = 0.5;
 /// Operations this close to the best are near ties.
 const TIE: f32 = 1.0;
 
-/// What routing made of a request.
-#[derive(Debug, Clone, Default)]
-pub struct Routing {
-    pub plan: Option<Plan>,
-    pub answer: Option<Answer>,
-    /// Whether the plan can be acted on without a second look.
-    pub confident: bool,
-    /// Near ties, as plans, best first (the REPL offers them to pick).
-    pub ties: Vec<Plan>,
-    /// `METHOD /path` of the plan's final step.
-    pub op: Option<String>,
-    pub fast_path: Option<String>,
-    /// How the plan was chosen, line by line, for `help`.
-    pub why: Vec<String>,
-    /// When nothing matched: the nearest operations.
-    pub suggestions: Vec<String>,
-}
-
-pub fn route(r: &Router, text: &str, ctx: &Context) -> Routing {
-    let doc = r.read(text, ctx.now_ms);
+/// Routes one request; `again` routes another (a how-to question's
+/// request, the clauses of steps said in order).
+pub fn route(r: &Stages, text: &str, ctx: &Context, again: Again) -> Routing {
+    let doc = r.reader.read(text, ctx.now_ms);
     let answer = knowledge::answer(&r.grammar.knowledge, &knowledge::words(text))
         .filter(|a| (doc.question && a.score >= 1) || a.score >= 3);
     let params = |i: usize| r.grammar.ids[i].params.clone();
-    let hit = rules::best(&r.rules, &doc, &r.ex, &params);
+    let hit = rules::best(&r.catalog.rules, &doc, &r.reader.ex, &params);
     if let Some(after) = doc.howto {
-        return super::howto::route(r, &doc, after, ctx, answer);
+        return howto::route(&doc, after, ctx, answer, again);
     }
     let mut out = Routing {
         answer,
@@ -68,37 +53,37 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Routing {
         return finish(out, plan, &doc);
     }
     // "create a user and then add them to org_1": each step routed, in order.
-    if let Some(out) = super::sequence::route(r, text, ctx) {
+    if let Some(out) = sequence::route(r.catalog, &r.reader.words, text, ctx, again) {
         return out;
     }
     // "ban every user whose ...": the list, then the action on each item.
-    if let Some((plan, c)) = super::each::route(r, &doc, ctx, hit.as_ref()) {
+    if let Some((plan, c)) = each::route(r, &doc, ctx, hit.as_ref()) {
         out.why.push(explain(r, &c));
         out.why
             .push("The request quantifies its target: every item of the list.".into());
         out.confident = true;
         return finish(out, plan, &doc);
     }
-    let ranked = score::rank(r, &doc, ctx, hit.as_ref());
+    let ranked = rank(r, &doc, ctx, hit.as_ref());
     let Some(best) = ranked.first().filter(|b| b.score >= NOTHING) else {
         out.suggestions = ranked
             .iter()
             .filter(|c| c.score > 0.0)
             .take(3)
-            .map(|c| r.vocab[c.op].label.clone())
+            .map(|c| r.catalog.vocab[c.op].label.clone())
             .collect();
         return out;
     };
     // Destroying something the request does not name (a path parameter
     // still missing, or guessed from a free word) is no pick either.
-    let unnamed_target = r.vocab[best.op].destructive
+    let unnamed_target = r.catalog.vocab[best.op].destructive
         && (!best.filled.guessed.is_empty()
             || best.filled.missing.iter().any(|m| {
                 // "ban them" names its target, even with nothing to refer to.
                 !best.filled.referred.contains(m)
-                    && r.vocab[best.op]
+                    && r.catalog.vocab[best.op]
                         .field(m)
-                        .is_some_and(|f| f.place == super::vocab::Place::Path)
+                        .is_some_and(|f| f.place == crate::intent::catalog::vocab::Place::Path)
             }));
     if best.unasked_destruction || unnamed_target {
         let why = "would destroy or cut off something, and the request does not say to";
@@ -106,7 +91,7 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Routing {
     }
     // A write aimed at a plain word taken as its target ("set sign up
     // mode" → directory `sign`) is a guess: never guess a write.
-    if r.vocab[best.op].method.is_write() && !best.filled.bare.is_empty() {
+    if r.catalog.vocab[best.op].method.is_write() && !best.filled.bare.is_empty() {
         let why = format!(
             "would write to {} `{}`, a word the request does not mark as a name",
             best.filled.bare.join(", "),
@@ -114,7 +99,7 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Routing {
         );
         return offer(r, out, &ranked, &why);
     }
-    let v = &r.vocab[best.op];
+    let v = &r.catalog.vocab[best.op];
     let by_rule = hit
         .as_ref()
         .is_some_and(|h| h.rule.target == Target::Op(v.method, v.path.clone()));
@@ -164,7 +149,10 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Routing {
             hit.as_ref().map_or("", |h| h.rule.text.as_str())
         );
     }
-    plan.alternatives = near.iter().map(|c| r.vocab[c.op].label.clone()).collect();
+    plan.alternatives = near
+        .iter()
+        .map(|c| r.catalog.vocab[c.op].label.clone())
+        .collect();
     // Values left over (an ID, a URL nothing took) mean the request says
     // more than the plan does.
     let leftover = best
@@ -200,7 +188,7 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Routing {
 /// The best candidate destroys something the request does not say to
 /// destroy, or writes to a guessed target: no pick, the candidates instead
 /// (numbered in the REPL, listed by a one-shot command).
-fn offer(r: &Router, mut out: Routing, ranked: &[Candidate], why: &str) -> Routing {
+fn offer(r: &Stages, mut out: Routing, ranked: &[Candidate], why: &str) -> Routing {
     let near: Vec<&Candidate> = ranked
         .iter()
         .filter(|c| c.score >= NOTHING.min(ranked[0].score))
@@ -208,14 +196,17 @@ fn offer(r: &Router, mut out: Routing, ranked: &[Candidate], why: &str) -> Routi
         .collect();
     out.why.push(format!(
         "{} {why}: candidates offered, none picked.",
-        r.vocab[ranked[0].op].label
+        r.catalog.vocab[ranked[0].op].label
     ));
     for c in &near {
         out.why.push(format!("Candidate: {}", explain(r, c)));
     }
     // A candidate shows its guessed target as the parameter still to give.
     out.ties = near.iter().map(|c| generic(r, &unguessed(c))).collect();
-    out.suggestions = near.iter().map(|c| r.vocab[c.op].label.clone()).collect();
+    out.suggestions = near
+        .iter()
+        .map(|c| r.catalog.vocab[c.op].label.clone())
+        .collect();
     out.confident = false;
     out
 }
@@ -293,7 +284,7 @@ fn finish(mut out: Routing, plan: Plan, doc: &Doc) -> Routing {
 }
 
 /// The score's parts as one line.
-fn explain(r: &Router, c: &Candidate) -> String {
+fn explain(r: &Stages, c: &Candidate) -> String {
     let parts: Vec<String> = c
         .why
         .iter()
@@ -301,7 +292,7 @@ fn explain(r: &Router, c: &Candidate) -> String {
         .collect();
     format!(
         "{} scored {:.1}: {}.",
-        r.vocab[c.op].label,
+        r.catalog.vocab[c.op].label,
         c.score,
         parts.join(", ")
     )
@@ -309,8 +300,8 @@ fn explain(r: &Router, c: &Candidate) -> String {
 
 /// A one-operation plan (after a user lookup when the request named the
 /// user by email, phone or username).
-fn generic(r: &Router, c: &Candidate) -> Plan {
-    let v = &r.vocab[c.op];
+fn generic(r: &Stages, c: &Candidate) -> Plan {
+    let v = &r.catalog.vocab[c.op];
     let f: &Filled = &c.filled;
     let mut steps = Vec::new();
     let mut notes = f.notes.clone();
@@ -355,7 +346,7 @@ fn generic(r: &Router, c: &Candidate) -> Plan {
         notes.push("Results are paginated (`limit`, `offset`); --all follows every page.".into());
     }
     Plan {
-        version: r.version.clone(),
+        version: r.catalog.version.clone(),
         steps,
         reason: format!("scores: {} scored {:.1}", v.label, c.score),
         notes,
@@ -364,7 +355,7 @@ fn generic(r: &Router, c: &Candidate) -> Plan {
 }
 
 /// The main step again for each further target, with that target's value.
-fn targets(main: &Step, targets: &[super::fill::MoreTarget]) -> Vec<Step> {
+fn targets(main: &Step, targets: &[crate::intent::fill::MoreTarget]) -> Vec<Step> {
     use crate::plan::Slot;
     targets
         .iter()

@@ -5,10 +5,10 @@
 
 use serde_json::Value;
 
-use super::doc::{Doc, Words};
-use super::entities::Kind;
-use super::literal::typed;
-use super::vocab::{Field, OpVocab};
+use crate::intent::catalog::vocab::{Field, OpVocab};
+use crate::intent::read::doc::{Doc, Words};
+use crate::intent::read::entities::Kind;
+use crate::intent::read::literal::typed;
 use crate::spec::JsonKind;
 
 /// Where a field's name was found: its first token, the token after it,

@@ -6,9 +6,10 @@
 
 use serde_json::Value;
 
-use super::Router;
-use super::fill::Context;
-use super::route::{self, Routing};
+use super::{Again, Routing};
+use crate::intent::catalog::Catalog;
+use crate::intent::fill::Context;
+use crate::intent::read::doc::Words;
 use crate::memory::Memory;
 use crate::plan::{Link, Plan, Slot, Step};
 use crate::spec::Method;
@@ -16,16 +17,22 @@ use crate::spec::Method;
 /// Stands for the created object's ID while the later clause is routed.
 const MARK: &str = "\u{1}created\u{1}";
 
-pub fn route(r: &Router, text: &str, ctx: &Context) -> Option<Routing> {
-    let (first, then) = split(r, text)?;
-    let a = route::route(r, first, ctx);
+pub fn route(
+    catalog: &Catalog,
+    words: &Words,
+    text: &str,
+    ctx: &Context,
+    again: Again,
+) -> Option<Routing> {
+    let (first, then) = split(words, text)?;
+    let a = again(first, ctx);
     let plan_a = a.plan.as_ref()?;
     let last = plan_a.steps.last()?;
     if plan_a.steps.iter().any(|s| s.each.is_some()) {
         return None;
     }
     let mut memory: Memory = ctx.memory.clone();
-    if let Some(object) = created_object(r, last) {
+    if let Some(object) = created_object(catalog, last) {
         memory.remember(&object, MARK);
     }
     let ctx_b = Context {
@@ -33,7 +40,7 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Option<Routing> {
         memory: &memory,
         repl: ctx.repl,
     };
-    let b = route::route(r, then, &ctx_b);
+    let b = again(then, &ctx_b);
     let plan_b = b.plan.as_ref()?;
     let at = plan_a.steps.len() - 1;
     let offset = plan_a.steps.len();
@@ -83,7 +90,7 @@ pub fn route(r: &Router, text: &str, ctx: &Context) -> Option<Routing> {
 
 /// The request cut at its first sequence connector (outside double
 /// quotes), both sides non-empty.
-fn split<'t>(r: &Router, text: &'t str) -> Option<(&'t str, &'t str)> {
+fn split<'t>(words: &Words, text: &'t str) -> Option<(&'t str, &'t str)> {
     // A one-shot command's words arrive quoted as one argument.
     let text = match text
         .trim()
@@ -97,7 +104,7 @@ fn split<'t>(r: &Router, text: &'t str) -> Option<(&'t str, &'t str)> {
     let bytes = lower.as_bytes();
     let boundary = |i: usize| i >= bytes.len() || matches!(bytes[i], b' ' | b',' | b';');
     let mut best: Option<(usize, usize)> = None;
-    for phrase in r.grammar.words.list("sequence") {
+    for phrase in &words.sequence {
         for (at, _) in lower.match_indices(phrase.as_str()) {
             let end = at + phrase.len();
             let starts = at == 0 || boundary(at - 1);
@@ -115,11 +122,11 @@ fn split<'t>(r: &Router, text: &'t str) -> Option<(&'t str, &'t str)> {
 
 /// The Clerk object type a step creates: a POST to a collection makes one
 /// of its items (`POST /role_sets` a `role_set`).
-fn created_object(r: &Router, step: &Step) -> Option<String> {
+fn created_object(catalog: &Catalog, step: &Step) -> Option<String> {
     if step.method != Method::Post {
         return None;
     }
-    let v = r
+    let v = catalog
         .vocab
         .iter()
         .find(|v| v.method == step.method && v.path == step.path)?;
@@ -178,7 +185,8 @@ fn link_created(s: &mut Step, at: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{MARK, holds_mark};
+    use super::MARK;
+    use super::holds_mark;
     use serde_json::json;
 
     #[test]

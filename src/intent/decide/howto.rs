@@ -4,11 +4,10 @@
 
 use serde_json::Value;
 
-use super::Router;
-use super::doc::Doc;
-use super::fill::Context;
 use super::knowledge::Answer;
-use super::route::{self, Routing};
+use super::{Again, Routing};
+use crate::intent::fill::Context;
+use crate::intent::read::doc::Doc;
 use crate::plan::{Plan, Step};
 
 /// A knowledge section matching this many words of its `when` phrases
@@ -19,9 +18,15 @@ const STRONG: usize = 2;
 /// found instead of planning it. A knowledge section (`known`) answers
 /// instead when it matches strongly or the request routes nowhere sure;
 /// a weak one is pointed to.
-pub fn route(r: &Router, doc: &Doc, after: usize, ctx: &Context, known: Option<Answer>) -> Routing {
+pub fn route(
+    doc: &Doc,
+    after: usize,
+    ctx: &Context,
+    known: Option<Answer>,
+    again: Again,
+) -> Routing {
     let request = request(doc, after);
-    let mut inner = route::route(r, &request, ctx);
+    let mut inner = again(&request, ctx);
     let prefer_known = known
         .as_ref()
         .is_some_and(|a| a.score >= STRONG || !inner.confident);

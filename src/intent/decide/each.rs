@@ -9,12 +9,12 @@
 //! on each item that passed. Building it is pure, like every plan; the
 //! pipeline shows the count and the template and asks once.
 
-use super::Router;
-use super::doc::Doc;
-use super::entities::Kind;
-use super::fill::{self, Context};
-use super::rules::Hit;
-use super::score::{self, Candidate};
+use super::Stages;
+use super::rank::{Candidate, rank};
+use crate::intent::catalog::rules::Hit;
+use crate::intent::fill::{self, Context};
+use crate::intent::read::doc::Doc;
+use crate::intent::read::entities::Kind;
 use crate::plan::each::{Filter, Targets, fan_out};
 use crate::plan::{Plan, Slot, Step};
 use crate::spec::Method;
@@ -23,18 +23,11 @@ use crate::spec::Method;
 /// quantifies an action on items it does not name. The local tests are
 /// taken out of the request before it is ranked again, so "ban every user
 /// whose email ends with @spam.test" ranks as "ban every user".
-pub fn route(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Option<(Plan, Candidate)> {
-    let lower: Vec<&str> = doc.tokens.iter().map(|t| t.lower.as_str()).collect();
+pub fn route(r: &Stages, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Option<(Plan, Candidate)> {
     // Quantified: "every", a local test, or a time ("users created today").
-    let (filters, span) = super::filters::stated(r, &lower, doc);
-    let every = r
-        .grammar
-        .words
-        .list("each")
-        .iter()
-        .any(|p| super::filters::said(&lower, p).is_some());
+    let (filters, span) = (&doc.stated.filters, &doc.stated.span);
     let timed = doc.entities.iter().any(|e| e.kind == Kind::Time);
-    if !(every || timed || !filters.is_empty()) {
+    if !(doc.stated.every || timed || !filters.is_empty()) {
         return None;
     }
     let rest: Vec<String> = doc
@@ -50,10 +43,10 @@ pub fn route(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Option<
             }
         })
         .collect();
-    let doc = r.read(&rest.join(" "), ctx.now_ms);
-    let ranked = score::rank(r, &doc, ctx, hit);
+    let doc = r.reader.read(&rest.join(" "), ctx.now_ms);
+    let ranked = rank(r, &doc, ctx, hit);
     for c in &ranked {
-        let v = &r.vocab[c.op];
+        let v = &r.catalog.vocab[c.op];
         // Only an action the request says, never a guess and never a read.
         if v.method == Method::Get || c.unasked_destruction || !c.acted {
             continue;
@@ -74,6 +67,7 @@ pub fn route(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Option<
             continue;
         }
         let Some(list) = r
+            .catalog
             .vocab
             .iter()
             .find(|x| x.method == Method::Get && x.path == list_path)
@@ -85,7 +79,7 @@ pub fn route(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Option<
         }
         // The list takes the request's filters (and a rule's values for
         // it: only active sessions can be revoked).
-        let lf = fill::fill(r, list, &doc, ctx, hit);
+        let lf = fill::fill(&r.filler(), list, &doc, ctx, hit);
         let mut read = Step::new(Method::Get, &list.path, &list.operation_id);
         read.path_params = lf.path.clone();
         read.query = lf.query.clone();
@@ -103,7 +97,7 @@ pub fn route(r: &Router, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Option<
             act.body = Some(serde_json::Value::Object(c.filled.body.clone()));
         }
         act.purpose = v.summary.clone();
-        let mut plan = Plan::new(&r.version, vec![read, act], "");
+        let mut plan = Plan::new(&r.catalog.version, vec![read, act], "");
         plan.reason = format!(
             "every item of {} the request quantifies, then {} on each",
             list.label, v.label

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::doc::Words;
-use super::lexicon::{Lexicon, camel_words};
+use crate::intent::read::doc::Words;
+use crate::intent::read::lexicon::{Lexicon, camel_words};
 use crate::spec::{JsonKind, Method, Operation, ParamIn, Spec};
 
 /// Where a field goes.
@@ -69,7 +69,7 @@ pub struct OpVocab {
     pub evidence: Vec<String>,
     /// The terms of its description and its parameters' and top-level body
     /// fields' descriptions, in order (for the BM25 index of
-    /// [`super::describe`]); only the build needs them.
+    /// [`crate::intent::catalog::describe`]); only the build needs them.
     #[serde(skip)]
     pub described: Vec<String>,
 }

@@ -10,8 +10,8 @@
 
 use std::collections::HashSet;
 
-use super::lexicon::Term;
-use super::tokens::Token;
+use crate::intent::read::lexicon::Term;
+use crate::intent::read::tokens::Token;
 
 /// What negation needs from the grammar.
 #[derive(Debug, Clone, Default)]
