@@ -24,6 +24,7 @@ mod fuzz;
 mod grammar;
 mod hostile;
 mod journal;
+mod layout;
 mod modes;
 mod repl;
 mod repl_pty;
