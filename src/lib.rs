@@ -17,6 +17,7 @@ pub mod client;
 pub mod command;
 pub mod console;
 pub mod env;
+pub mod grammar;
 pub mod intent;
 pub mod journal;
 pub mod memory;

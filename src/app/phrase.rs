@@ -5,16 +5,13 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde_json::json;
-
 use super::{App, AppError, Status, execute};
-use crate::command::{Options, Output};
+use crate::command::Options;
 use crate::console::Console;
-use crate::intent::{Answer, Context, Router, Routing};
-use crate::plan::Plan;
-use crate::render::table::{Table, one_line};
-use crate::render::{Style, View, browse, detail};
-use crate::spec::{Operation, Spec, Tag, TagMatch};
+use crate::intent::{Context, Router};
+use crate::render::printer::Printer;
+use crate::render::{View, browse, routing};
+use crate::spec::{Spec, TagMatch};
 
 pub async fn run(
     app: &mut App,
@@ -25,6 +22,7 @@ pub async fn run(
     console: &mut dyn Console,
 ) -> Result<(View, Status), AppError> {
     let style = console.out_style();
+    let printer = Printer::new(options);
     let near_tags = match spec.find_tag(text) {
         TagMatch::Found(tag) => return Ok((browse::tag(spec, tag, style), Status::Ok)),
         TagMatch::Suggestions(tags) => tags,
@@ -41,7 +39,7 @@ pub async fn run(
     };
     let routing = router.route(text, &ctx);
     if help {
-        return Ok((explain(spec, text, &routing, style), Status::Ok));
+        return Ok((routing::explain(spec, text, &routing, style), Status::Ok));
     }
     // One unclear word is most likely a misspelt tag (`Usres`): suggest,
     // as browse mode does, rather than guess a request.
@@ -53,16 +51,16 @@ pub async fn run(
         // one-shot sends nothing and exits 2.
         None if routing.answer.is_none() && !routing.ties.is_empty() => {
             let (best, rest) = routing.ties.split_first().expect("not empty");
-            let view = choices(spec, text, best, rest, style);
+            let view = routing::choices(spec, text, best, rest, style);
             let status = if app.repl { Status::Ok } else { Status::Usage };
             return Ok((view, status));
         }
         _ => {
             if let Some(answer) = &routing.answer {
-                return Ok((answer_view(spec, answer, style), Status::Ok));
+                return Ok((routing::answer(spec, answer, style), Status::Ok));
             }
             return Ok((
-                nothing(spec, text, &near_tags, &routing, style),
+                routing::nothing(spec, text, &near_tags, &routing, style),
                 Status::Failed,
             ));
         }
@@ -72,14 +70,17 @@ pub async fn run(
     // or a read only (a write is refused: give the endpoint explicitly).
     if !routing.confident
         && app.repl
-        && options.output == Output::Text
+        && !printer.json()
         && !options.dry_run
         && !routing.ties.is_empty()
     {
-        return Ok((choices(spec, text, &plan, &routing.ties, style), Status::Ok));
+        return Ok((
+            routing::choices(spec, text, &plan, &routing.ties, style),
+            Status::Ok,
+        ));
     }
     if !routing.confident && plan.writes() && !options.dry_run && !options.curl {
-        console.print(&understood(&plan, style));
+        printer.preface(console, &routing::understood(&plan, style));
         return Err(AppError::Usage(
             "not sent: the request was matched with low confidence; check the plan with \
              --dry-run, or give the endpoint explicitly"
@@ -100,11 +101,7 @@ pub async fn run(
             .map_err(AppError::Usage)?;
     }
     if let Some(answer) = &routing.answer {
-        let text = format!("{}\n{}\n", style.heading(&answer.title), answer.body);
-        match options.output {
-            Output::Text => console.print(&text),
-            Output::Json => console.note(&text),
-        }
+        printer.preface(console, &routing::preface(answer, style));
     }
     execute::run_plan(app, spec, plan, options, console).await
 }
@@ -113,160 +110,4 @@ fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)
-}
-
-fn answer_view(spec: &Spec, answer: &Answer, style: Style) -> View {
-    View {
-        text: format!("{}\n\n{}\n", style.heading(&answer.title), answer.body),
-        json: json!({"mode": "answer", "version": spec.version, "title": answer.title, "text": answer.body}),
-        picks: Vec::new(),
-    }
-}
-
-/// Nothing scored high enough: say so, with the nearest tags and endpoints.
-fn nothing(spec: &Spec, text: &str, tags: &[&Tag], routing: &Routing, style: Style) -> View {
-    let mut ops: Vec<&Operation> = routing
-        .suggestions
-        .iter()
-        .filter_map(|label| spec.operations.iter().find(|o| o.label() == *label))
-        .collect();
-    if ops.is_empty() {
-        ops = spec.closest_endpoints(None, text, 3);
-    }
-    let mut view = browse::suggestions(spec, text, tags, &ops, style);
-    view.text.push_str("\nNo request was understood well enough to run; try the words of an endpoint's summary, or `tags`.\n");
-    view
-}
-
-/// Near ties in the REPL: a numbered list of explicit commands to pick from.
-fn choices(spec: &Spec, text: &str, best: &Plan, ties: &[Plan], style: Style) -> View {
-    let mut table = Table::new(["Request", "What it does"]).numbered();
-    let mut picks = Vec::new();
-    for plan in std::iter::once(best).chain(ties) {
-        let Some(step) = plan.steps.last() else {
-            continue;
-        };
-        let command = command_for(plan);
-        table.row(vec![
-            format!("{} {}", style.method(step.method), step.concrete_path()),
-            one_line(&step.purpose, 50),
-        ]);
-        picks.push(command);
-    }
-    View {
-        text: format!(
-            "Several requests match `{text}` about equally. Type a number to run one (writes are confirmed first):\n\n{}",
-            table.render(style)
-        ),
-        json: json!({"mode": "choices", "version": spec.version, "query": text, "choices": picks}),
-        picks,
-    }
-}
-
-/// A plan's last request as an explicit command the REPL can run.
-fn command_for(plan: &Plan) -> String {
-    let Some(s) = plan.steps.last() else {
-        return String::new();
-    };
-    let mut out = format!("{} {}", s.method, s.concrete_path());
-    for (name, value) in &s.query {
-        let values = match value {
-            serde_json::Value::Array(items) => items.clone(),
-            v => vec![v.clone()],
-        };
-        for v in values {
-            let v = v.as_str().map_or_else(|| v.to_string(), str::to_string);
-            let item = format!("{name}=={v}");
-            out.push(' ');
-            out.push_str(&if item.contains(' ') {
-                format!("'{item}'")
-            } else {
-                item
-            });
-        }
-    }
-    if let Some(body) = &s.body {
-        out.push_str(&format!(" -d '{body}'"));
-    }
-    out
-}
-
-/// What a low-confidence request was understood as.
-fn understood(plan: &Plan, style: Style) -> String {
-    let mut out = format!("{}\n", style.bold("Understood as:"));
-    for s in &plan.steps {
-        out.push_str(&format!(
-            "  {} {}",
-            style.method(s.method),
-            s.concrete_path()
-        ));
-        if let Some(b) = &s.body {
-            out.push_str(&format!(" {b}"));
-        }
-        out.push('\n');
-    }
-    for n in &plan.notes {
-        out.push_str(&format!("  {}\n", style.dim(n)));
-    }
-    out
-}
-
-/// `help` after a routed request: which operation, why, then its detail.
-fn explain(spec: &Spec, text: &str, routing: &Routing, style: Style) -> View {
-    let mut out = String::new();
-    let op = routing
-        .op
-        .as_deref()
-        .and_then(|label| spec.operations.iter().find(|o| o.label() == label));
-    match (&routing.plan, &routing.answer) {
-        (None, Some(a)) => out.push_str(&format!(
-            "`{text}` is a question: answered from grammar/knowledge.md, section {}.\n",
-            style.bold(&a.title)
-        )),
-        (None, None) => out.push_str(&format!("`{text}` matches no request well enough.\n")),
-        (Some(plan), _) => {
-            out.push_str(&format!("`{text}` resolves to:\n"));
-            for s in &plan.steps {
-                out.push_str(&format!(
-                    "  {} {}  {}\n",
-                    style.method(s.method),
-                    s.concrete_path(),
-                    style.dim(&s.purpose)
-                ));
-            }
-            out.push_str(&format!("{} {}\n", style.bold("Why:"), plan.reason));
-            for n in &plan.notes {
-                out.push_str(&format!("  {}\n", style.dim(n)));
-            }
-        }
-    }
-    for line in &routing.why {
-        out.push_str(&format!("  {}\n", style.dim(line)));
-    }
-    let mut json = json!({
-        "mode": "detail",
-        "version": spec.version,
-        "query": text,
-        "routing": {
-            "plan": routing.plan.as_ref().map(|p| json!({
-                "steps": p.steps.iter().map(|s| s.to_json()).collect::<Vec<_>>(),
-                "reason": p.reason,
-                "notes": p.notes,
-                "alternatives": p.alternatives,
-            })),
-            "answer": routing.answer.as_ref().map(|a| &a.title),
-            "fast_path": routing.fast_path,
-            "why": routing.why,
-        },
-    });
-    if let Some(op) = op {
-        out.push('\n');
-        out.push_str(&detail::endpoint(spec, op, style, false).text);
-        json["endpoint"] = detail::endpoint_json(spec, op);
-    }
-    View {
-        text: out,
-        json,
-        picks: Vec::new(),
-    }
 }

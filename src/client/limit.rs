@@ -15,8 +15,6 @@ use std::time::{Duration, Instant};
 
 use crate::pipeline::Instance;
 
-const RATES: &str = include_str!("../../grammar/request_rates.txt");
-
 /// How many requests may start within a window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rate {
@@ -71,7 +69,7 @@ fn trim_secs(s: f64) -> String {
 /// `(kind, requests, seconds)` lines of `request_rates.txt`; a line that
 /// does not parse is skipped (a unit test keeps the file well-formed).
 fn table() -> Vec<(&'static str, u32, f64)> {
-    RATES
+    crate::grammar::file("request_rates.txt")
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))

@@ -3,23 +3,8 @@
 //! parsed once. The formats are documented in `grammar/README.md` and at the
 //! top of each file; [`Grammar::problems`] checks them against a spec.
 
+use crate::grammar::file;
 use crate::spec::Method;
-
-/// One embedded grammar file: name (for messages) and text.
-const FILES: [(&str, &str); 12] = [
-    ("synonyms.txt", include_str!("../../grammar/synonyms.txt")),
-    ("actions.txt", include_str!("../../grammar/actions.txt")),
-    ("words.txt", include_str!("../../grammar/words.txt")),
-    ("ids.txt", include_str!("../../grammar/ids.txt")),
-    ("roles.txt", include_str!("../../grammar/roles.txt")),
-    ("time.txt", include_str!("../../grammar/time.txt")),
-    ("metadata.txt", include_str!("../../grammar/metadata.txt")),
-    ("fields.txt", include_str!("../../grammar/fields.txt")),
-    ("rules.txt", include_str!("../../grammar/rules.txt")),
-    ("fastpaths.txt", include_str!("../../grammar/fastpaths.txt")),
-    ("sdk.txt", include_str!("../../grammar/sdk.txt")),
-    ("knowledge.md", include_str!("../../grammar/knowledge.md")),
-];
 
 /// A grammar file that does not parse: which file, which line, what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -198,20 +183,6 @@ pub struct Grammar {
     /// `(METHOD /path, template)`.
     pub sdk: Vec<(String, String)>,
     pub knowledge: Vec<Topic>,
-}
-
-/// Every embedded grammar file, `(name, text)`: what a cached build
-/// depends on.
-pub fn files() -> &'static [(&'static str, &'static str)] {
-    &FILES
-}
-
-fn file(name: &str) -> &'static str {
-    FILES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, t)| *t)
-        .unwrap_or("")
 }
 
 impl Grammar {

@@ -6,9 +6,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-const PIPELINE: &str = include_str!("../../grammar/pipeline.txt");
-const DESTROYS: &str = include_str!("../../grammar/destroys.txt");
-const RATE_LIMITS: &str = include_str!("../../grammar/rate_limits.txt");
+use crate::grammar::file;
 
 /// `[name]` sections of `pipeline.txt`, each joined into one line.
 pub fn sections(text: &str) -> Result<Vec<(String, String)>, String> {
@@ -64,8 +62,14 @@ fn texts() -> &'static Texts {
     TEXTS.get_or_init(|| Texts {
         // Both files are checked by tests; a broken file yields no texts,
         // and `text` then names what is missing rather than panicking.
-        pipeline: sections(PIPELINE).unwrap_or_default().into_iter().collect(),
-        destroys: entries(DESTROYS).unwrap_or_default().into_iter().collect(),
+        pipeline: sections(file("pipeline.txt"))
+            .unwrap_or_default()
+            .into_iter()
+            .collect(),
+        destroys: entries(file("destroys.txt"))
+            .unwrap_or_default()
+            .into_iter()
+            .collect(),
     })
 }
 
@@ -89,7 +93,7 @@ pub fn destroy_ids() -> Vec<&'static str> {
 
 /// Clerk's rate limits, one line each.
 pub fn rate_limits() -> Vec<&'static str> {
-    RATE_LIMITS
+    file("rate_limits.txt")
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
@@ -153,7 +157,7 @@ mod tests {
 
     #[test]
     fn grammar_files_parse_and_texts_use_known_slots() {
-        let sections = sections(PIPELINE).expect("pipeline.txt parses");
+        let sections = sections(file("pipeline.txt")).expect("pipeline.txt parses");
         for (name, slots) in USED {
             let (_, body) = sections
                 .iter()
@@ -166,7 +170,12 @@ mod tests {
         for (name, _) in &sections {
             assert!(USED.iter().any(|(n, _)| n == name), "[{name}] is unused");
         }
-        assert!(entries(DESTROYS).expect("destroys.txt parses").len() > 30);
+        assert!(
+            entries(file("destroys.txt"))
+                .expect("destroys.txt parses")
+                .len()
+                > 30
+        );
         assert!(rate_limits().iter().any(|l| l.contains("1,000")));
     }
 

@@ -13,6 +13,7 @@ pub mod json;
 pub mod plan;
 pub mod printer;
 pub mod result;
+pub mod routing;
 pub mod sdk;
 pub mod style;
 pub mod summary;

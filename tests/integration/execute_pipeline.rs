@@ -350,3 +350,22 @@ async fn curl_prints_one_command_per_step_and_sends_nothing() {
     assert!(run.stderr.contains("three metadata types"));
     assert!(received(&s).await.is_empty());
 }
+
+/// A write matched with low confidence is shown and refused, never sent,
+/// even with `--admin --yes`; with `--output json` what it was understood
+/// as goes to stderr, so stdout stays free for a script.
+#[tokio::test]
+async fn a_low_confidence_write_is_refused_and_stdout_stays_for_json() {
+    let s = server().await;
+    let Some(cli) = Cli::new() else { return };
+    let request = "ban user_2V7JJKmoA9HqzHhfMqK5cpgLl56, chargeback fraud";
+    let run = cli.send(&["--output", "json", request], &s.uri()).await;
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("low confidence"), "{}", run.stderr);
+    assert!(run.stderr.contains("Understood as:"), "{}", run.stderr);
+    assert!(!run.stdout.contains("Understood as:"), "{}", run.stdout);
+    assert!(
+        received(&s).await.is_empty(),
+        "a low-confidence write was sent"
+    );
+}

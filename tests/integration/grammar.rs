@@ -84,3 +84,30 @@ fn a_spec_without_an_operation_is_reported() {
     );
     assert!(problems.contains("sdk.txt"), "{problems}");
 }
+
+/// Every file of `grammar/` is embedded in one place and documented in
+/// `grammar/README.md`, and nothing embedded is missing from the folder.
+#[test]
+fn every_grammar_file_is_embedded_and_documented() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("grammar");
+    let readme = std::fs::read_to_string(dir.join("README.md")).expect("grammar/README.md");
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .expect("grammar/")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n != "README.md")
+        .collect();
+    on_disk.sort();
+    let mut embedded: Vec<String> = clerk_backend_api::grammar::files()
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
+    embedded.sort();
+    assert_eq!(on_disk, embedded, "grammar/ and src/grammar.rs disagree");
+    for (name, text) in clerk_backend_api::grammar::files() {
+        assert!(!text.trim().is_empty(), "{name} is empty");
+        assert!(
+            readme.contains(&format!("| `{name}` |")),
+            "grammar/README.md does not document {name}"
+        );
+    }
+}

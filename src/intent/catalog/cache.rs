@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::grammar;
 use crate::intent::catalog::built::Built;
-use crate::intent::grammar;
 use crate::spec::Spec;
 
 /// Bumped whenever [`Built`] changes shape or meaning.
