@@ -15,41 +15,47 @@ pub fn pretty(value: &Value, style: Style) -> String {
 }
 
 fn write(value: &Value, style: Style, depth: usize, out: &mut String) {
-    let pad = |d: usize| "  ".repeat(d);
     match value {
         Value::Object(map) if !map.is_empty() => {
-            out.push_str("{\n");
-            for (i, (k, v)) in map.iter().enumerate() {
-                out.push_str(&pad(depth + 1));
-                out.push_str(&style.cyan(&Value::String(k.clone()).to_string()));
-                out.push_str(": ");
-                write(v, style, depth + 1, out);
-                if i + 1 < map.len() {
-                    out.push(',');
-                }
-                out.push('\n');
-            }
-            out.push_str(&pad(depth));
-            out.push('}');
+            let members = map.iter().map(|(k, v)| (Some(k), v));
+            block(('{', '}'), members, style, depth, out)
         }
         Value::Array(items) if !items.is_empty() => {
-            out.push_str("[\n");
-            for (i, v) in items.iter().enumerate() {
-                out.push_str(&pad(depth + 1));
-                write(v, style, depth + 1, out);
-                if i + 1 < items.len() {
-                    out.push(',');
-                }
-                out.push('\n');
-            }
-            out.push_str(&pad(depth));
-            out.push(']');
+            block(('[', ']'), items.iter().map(|v| (None, v)), style, depth, out)
         }
         Value::String(_) => out.push_str(&style.green(&value.to_string())),
         Value::Number(_) => out.push_str(&style.yellow(&value.to_string())),
         Value::Bool(_) | Value::Null => out.push_str(&style.magenta(&value.to_string())),
         empty => out.push_str(&empty.to_string()),
     }
+}
+
+/// An object's or an array's members, one a line, indented one step.
+fn block<'v>(
+    (open, close): (char, char),
+    members: impl ExactSizeIterator<Item = (Option<&'v String>, &'v Value)>,
+    style: Style,
+    depth: usize,
+    out: &mut String,
+) {
+    let pad = |d: usize| "  ".repeat(d);
+    let n = members.len();
+    out.push(open);
+    out.push('\n');
+    for (i, (key, v)) in members.enumerate() {
+        out.push_str(&pad(depth + 1));
+        if let Some(k) = key {
+            out.push_str(&style.cyan(&Value::String(k.clone()).to_string()));
+            out.push_str(": ");
+        }
+        write(v, style, depth + 1, out);
+        if i + 1 < n {
+            out.push(',');
+        }
+        out.push('\n');
+    }
+    out.push_str(&pad(depth));
+    out.push(close);
 }
 
 #[cfg(test)]

@@ -6,18 +6,11 @@ use crate::support as execute_support;
 
 use execute_support::{Cli, KEY, LIVE_KEY, received};
 use serde_json::json;
-use wiremock::matchers::{any, header, method, path};
+use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn server() -> MockServer {
-    let s = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"object": "user", "id": "user_1"})),
-        )
-        .mount(&s)
-        .await;
-    s
+    crate::support::answering(json!({"object": "user", "id": "user_1"})).await
 }
 
 #[tokio::test]

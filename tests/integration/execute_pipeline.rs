@@ -6,18 +6,10 @@ use crate::support as execute_support;
 
 use execute_support::{Cli, received};
 use serde_json::{Value, json};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::MockServer;
 
 async fn server() -> MockServer {
-    let s = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"object": "user", "id": "user_1"})),
-        )
-        .mount(&s)
-        .await;
-    s
+    crate::support::answering(json!({"object": "user", "id": "user_1"})).await
 }
 
 const WRITES: &[(&str, &[&str])] = &[

@@ -6,8 +6,7 @@ use crate::support as execute_support;
 
 use execute_support::{Cli, received};
 use serde_json::json;
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::MockServer;
 
 /// Runs a command in a pty, answering each expected prompt.
 async fn converse(
@@ -19,14 +18,7 @@ async fn converse(
 }
 
 async fn server() -> MockServer {
-    let s = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"object": "user", "id": "user_9"})),
-        )
-        .mount(&s)
-        .await;
-    s
+    crate::support::answering(json!({"object": "user", "id": "user_9"})).await
 }
 
 fn args(list: &[&str], uri: &str) -> Vec<String> {

@@ -14,14 +14,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use crate::support::{Cli, KEY, LIVE_KEY, received};
 
 async fn ok_server() -> MockServer {
-    let s = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"object": "user", "id": "user_1"})),
-        )
-        .mount(&s)
-        .await;
-    s
+    crate::support::answering(json!({"object": "user", "id": "user_1"})).await
 }
 
 #[tokio::test]

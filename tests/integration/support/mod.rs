@@ -221,6 +221,16 @@ fn files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// A mock Clerk that answers every request with 200 and `body`.
+pub async fn answering(body: serde_json::Value) -> wiremock::MockServer {
+    let s = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(body))
+        .mount(&s)
+        .await;
+    s
+}
+
 /// Requests the mock server has received so far.
 pub async fn received(server: &wiremock::MockServer) -> Vec<wiremock::Request> {
     server.received_requests().await.unwrap_or_default()
