@@ -20,9 +20,13 @@ fn write(value: &Value, style: Style, depth: usize, out: &mut String) {
             let members = map.iter().map(|(k, v)| (Some(k), v));
             block(('{', '}'), members, style, depth, out)
         }
-        Value::Array(items) if !items.is_empty() => {
-            block(('[', ']'), items.iter().map(|v| (None, v)), style, depth, out)
-        }
+        Value::Array(items) if !items.is_empty() => block(
+            ('[', ']'),
+            items.iter().map(|v| (None, v)),
+            style,
+            depth,
+            out,
+        ),
         Value::String(_) => out.push_str(&style.green(&value.to_string())),
         Value::Number(_) => out.push_str(&style.yellow(&value.to_string())),
         Value::Bool(_) | Value::Null => out.push_str(&style.magenta(&value.to_string())),

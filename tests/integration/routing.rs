@@ -762,6 +762,45 @@ fn flags_are_named_by_what_they_are_about() {
     );
 }
 
+/// A value the operation's own word names ("password" of verify_password,
+/// "token" of revoke_token) fills that field when it is shaped like no
+/// English word; a token with capitals inside keeps its case (not a
+/// domain); a URL of any scheme is a URL.
+#[test]
+fn values_after_the_operations_own_word_fill_it() {
+    let Some(router) = router() else { return };
+    let last = |q: &str| last_step(&router, q);
+    let s = last("verify the password hunter2-Blue for user_2abc");
+    assert_eq!(s.label(), "POST /users/{user_id}/verify_password");
+    assert_eq!(
+        s.body,
+        Some(serde_json::json!({"password": "hunter2-Blue"}))
+    );
+    let s = last("revoke token tok_leaked_91x of oauth app oa_2abc");
+    assert_eq!(
+        s.label(),
+        "POST /oauth_applications/{oauth_application_id}/revoke_token"
+    );
+    assert_eq!(s.body, Some(serde_json::json!({"token": "tok_leaked_91x"})));
+    let s = last("verify client token eyJhbGciOiJSUzI1NiJ9.abc");
+    assert_eq!(
+        s.body,
+        Some(serde_json::json!({"token": "eyJhbGciOiJSUzI1NiJ9.abc"}))
+    );
+    let s = last("add redirect url myapp://oauth-callback");
+    assert_eq!(s.label(), "POST /redirect_urls");
+    assert_eq!(
+        s.body,
+        Some(serde_json::json!({"url": "myapp://oauth-callback"}))
+    );
+    // A plain word after the operation's own word is no value.
+    let s = last("verify the password of user_2abc");
+    assert!(
+        s.body.as_ref().is_none_or(|b| b.get("password").is_none()),
+        "{s:?}"
+    );
+}
+
 /// Values the request already holds fill their fields: an ID of a prefix
 /// the grammar does not know (`oa_`), a duration into a date ("by 7 days"
 /// from now), a flag negated by a prefix or a phrase ("non-satellite",

@@ -10,7 +10,7 @@ use super::{Filled, id_params, set_path};
 use crate::intent::catalog::rules::{Assigned, Capture, Hit};
 use crate::intent::catalog::vocab::{Field, OpVocab, Place};
 use crate::intent::fill::phrases::{self, Said};
-use crate::intent::read::doc::Doc;
+use crate::intent::read::doc::{Doc, Words};
 use crate::intent::read::entities::{Entity, Kind};
 use crate::intent::read::metadata::MetaKind;
 use crate::intent::read::time::{Bound, describe};
@@ -80,13 +80,19 @@ pub fn named(r: &Filler, v: &OpVocab, doc: &Doc, f: &mut Filled) {
         {
             continue;
         }
-        // The operation's own words ("role" of role sets) are not a field.
-        if field.terms.iter().all(|t| own(t)) {
+        // The operation's own words ("role" of role sets) are not a field,
+        // unless a value the field requires follows them ("verify the
+        // password hunter2-Blue"): a token no English word is shaped like.
+        let own_field = field.terms.iter().all(|t| own(t));
+        if own_field && !field.required {
             continue;
         }
         let Some(m) = phrases::mention(doc, field, &r.read.words) else {
             continue;
         };
+        if own_field && !value_shaped_after(doc, m.next, &r.read.words, &f.used) {
+            continue;
+        }
         let taken = |e: usize| f.used[e];
         let after = phrases::After {
             taken: &taken,
@@ -129,6 +135,31 @@ pub fn named(r: &Filler, v: &OpVocab, doc: &Doc, f: &mut Filled) {
         f.named += 1;
         f.score(format!("{} named", field.name), named_points(field));
     }
+}
+
+/// Whether the token at `k` (after link words) is a value no English word
+/// is shaped like: a digit or a symbol inside it (`hunter2-Blue`,
+/// `./logo.png`), or an entity nothing has taken yet.
+fn value_shaped_after(doc: &Doc, mut k: usize, words: &Words, used: &[bool]) -> bool {
+    while doc
+        .tokens
+        .get(k)
+        .is_some_and(|t| words.link.contains(&t.lower))
+    {
+        k += 1;
+    }
+    let Some(tok) = doc.tokens.get(k) else {
+        return false;
+    };
+    if let Some(e) = doc.entity_at(k) {
+        return !used[e] && doc.entities[e].kind != Kind::Time;
+    }
+    let text = tok.text.trim_end_matches(['.', ',', ';', '!', '?']);
+    !tok.quoted
+        && text.chars().any(|c| c.is_ascii_alphabetic())
+        && text
+            .chars()
+            .any(|c| c.is_ascii_digit() || !(c.is_alphanumeric() || c == '\''))
 }
 
 /// "sorted by last sign in": sort words after the sort field's name become

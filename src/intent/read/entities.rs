@@ -120,6 +120,13 @@ pub struct Extractor {
     ops: Vec<(String, String)>,
 }
 
+/// Whether a label of a dotted token has a capital after its first letter
+/// (`eyJhbGciOi.tok`): a token, not a domain, which nobody types so.
+fn camel_case(text: &str) -> bool {
+    text.split('.')
+        .any(|label| label.chars().skip(1).any(|c| c.is_ascii_uppercase()))
+}
+
 fn phrases(list: Vec<String>) -> Vec<Vec<String>> {
     list.iter()
         .map(|p| p.split_whitespace().map(str::to_string).collect())
@@ -163,7 +170,7 @@ impl Extractor {
         Extractor {
             id: re(r"^([a-z][a-z0-9]*_)([A-Za-z0-9]+)$"),
             email: re(r"^[A-Za-z0-9._%+*\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$"),
-            url: re(r"^https?://[^ \t\n]+$"),
+            url: re(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^ \t\n]+$"),
             phone: re(r"^(\+[0-9][0-9\-().]{6,18}[0-9]|\(?[0-9]{3}\)?[\-.][0-9]{3}[\-.][0-9]{4})$"),
             date: re(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+(Z|[+\-][0-9]{2}:?[0-9]{2})?)?$"),
             domain: re(r"^(\*\.)?([a-z0-9]([a-z0-9\-]*[a-z0-9])?\.)+[a-z]{2,}$"),
@@ -291,7 +298,7 @@ impl Extractor {
             Kind::Date
         } else if self.role.is_match(lower) {
             Kind::Role
-        } else if self.domain.is_match(lower) && !self.number.is_match(text) {
+        } else if self.domain.is_match(lower) && !self.number.is_match(text) && !camel_case(text) {
             Kind::Domain
         } else {
             return None;
