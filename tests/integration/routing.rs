@@ -1065,3 +1065,86 @@ fn steps_said_in_order_link_what_the_first_creates() {
     assert_eq!((link.step, link.pointer.as_str()), (0, "/id"));
     assert_eq!(link.slot, plan::Slot::Body("/user_id".into()));
 }
+
+/// "Find X and <act on them>": the finding is the lookup the action's plan
+/// makes, so the action is planned on what was found; a read after the
+/// finding stays as it was.
+#[test]
+fn find_then_act_plans_the_action_on_what_was_found() {
+    let Some(router) = router() else { return };
+    for (q, want) in [
+        (
+            "look up jane@acme.io and ban her",
+            "POST /users/{user_id}/ban",
+        ),
+        (
+            "find user bob@x.io and delete him",
+            "DELETE /users/{user_id}",
+        ),
+        (
+            "find ann@x.io and set their plan to pro in public metadata",
+            "PATCH /users/{user_id}/metadata",
+        ),
+    ] {
+        let ops = planned_ops(&router, q);
+        assert_eq!(
+            ops.first().map(String::as_str),
+            Some("GET /users"),
+            "{q}: {ops:?}"
+        );
+        assert_eq!(ops.last().map(String::as_str), Some(want), "{q}: {ops:?}");
+    }
+    // Reading after finding is no action to reroute.
+    let ops = planned_ops(&router, "get user_2abc and list their sessions");
+    assert!(ops.iter().all(|o| o.starts_with("GET ")), "{ops:?}");
+}
+
+/// What something is removed "from" is its container: "remove user_2x
+/// from every org" never plans deleting the user, the orgs, or anything
+/// of each org the request does not name; a part of something is destroyed
+/// only when the request names that part; at most it offers candidates.
+#[test]
+fn a_removal_from_something_never_destroys_that_thing() {
+    let Some(router) = router() else { return };
+    let memory = Memory::default();
+    let ctx = context(&memory, false);
+    for q in [
+        "remove user_2abc from every org",
+        "kick user_2abc out of all orgs",
+        "remove them from each org",
+        "get user_2abc's org memberships and remove them from each org",
+        "remove the phone number from user_2abc",
+        "remove jane@acme.io from the allowlist",
+    ] {
+        let routing = router.route(q, &ctx);
+        let Some(plan) = routing.plan.filter(|_| routing.confident) else {
+            continue;
+        };
+        for s in &plan.steps {
+            let label = s.label();
+            assert!(
+                !matches!(
+                    label.as_str(),
+                    "DELETE /users/{user_id}"
+                        | "DELETE /organizations/{organization_id}"
+                        | "DELETE /organizations/{organization_id}/logo"
+                        | "POST /users/{user_id}/remove_password"
+                        | "DELETE /users/{user_id}/totp"
+                ),
+                "{q}: planned {label}"
+            );
+        }
+    }
+    // Removing from the container the path does name still works.
+    let s = last_step(&router, "remove user_2abc from org_2xyz");
+    assert_eq!(
+        s.label(),
+        "DELETE /organizations/{organization_id}/memberships/{user_id}"
+    );
+    // An item an ID names leaves its own collection.
+    let s = last_step(&router, "take blid_2abc off the deny list");
+    assert_eq!(s.label(), "DELETE /blocklist_identifiers/{identifier_id}");
+    // What a part of something destroys is said, or nothing is picked.
+    let s = last_step(&router, "delete the backup codes of user_2abc");
+    assert_eq!(s.label(), "DELETE /users/{user_id}/backup_code");
+}

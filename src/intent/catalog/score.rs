@@ -258,7 +258,8 @@ pub fn shortlist(r: &Scorer, doc: &Doc, hit: Option<&Hit>) -> Vec<Scored> {
             let (words, unsaid) = (tally.total, tally.unsaid);
             let v = &r.catalog.vocab[op];
             let unasked_destruction = !safety::evidence(
-                &r.read.words,
+                r.read,
+                r.ids,
                 doc,
                 v,
                 request.hit_op == Some(op),

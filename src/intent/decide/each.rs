@@ -30,20 +30,8 @@ pub fn route(r: &Stages, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Option<
     if !(doc.stated.every || timed || !filters.is_empty()) {
         return None;
     }
-    let rest: Vec<String> = doc
-        .tokens
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !span.as_ref().is_some_and(|s| s.contains(i)))
-        .map(|(_, t)| {
-            if t.quoted {
-                format!("\"{}\"", t.text)
-            } else {
-                t.text.clone()
-            }
-        })
-        .collect();
-    let doc = r.reader.read(&rest.join(" "), ctx.now_ms);
+    let rest = doc.text_without(|i| span.as_ref().is_some_and(|s| s.contains(&i)));
+    let doc = r.reader.read(&rest, ctx.now_ms);
     let ranked = rank(r, &doc, ctx, hit);
     for c in &ranked {
         let v = &r.catalog.vocab[c.op];
@@ -60,10 +48,22 @@ pub fn route(r: &Stages, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Option<
             .iter()
             .find(|(p, _)| *p == param)
             .is_some_and(|(_, before)| {
-                !before.is_empty() && before.iter().all(|w| doc.has_term(w))
+                !before.is_empty()
+                    && before.iter().all(|w| {
+                        doc.terms
+                            .iter()
+                            .any(|t| t.text == *w && !after_source(r, &doc, t.at))
+                    })
             });
         let unnamed = c.filled.missing.contains(&param) || c.filled.guessed.contains(&param);
-        if !named {
+        // What is done to each item is said too: "remove them from each
+        // org" never fans out `DELETE /organizations/{id}/logo`.
+        let tail = v.path.split(&format!("{{{param}}}")).nth(1).unwrap_or("");
+        let tail_said = tail
+            .split('/')
+            .filter(|s| !s.is_empty() && !s.starts_with('{'))
+            .all(|s| r.reader.lex.text_terms(s).iter().all(|w| doc.has_term(w)));
+        if !named || !tail_said {
             continue;
         }
         let Some(list) = r
@@ -123,6 +123,29 @@ pub fn route(r: &Stages, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Option<
         return Some((plan, c.clone()));
     }
     None
+}
+
+/// Whether the word at token `at` names where something is taken from
+/// ("remove user_2x from every org"): a source word (`source` of
+/// words.txt) before it, past quantifiers, articles and "of". Such a
+/// collection is the container, never what the action acts on.
+fn after_source(r: &Stages, doc: &Doc, at: usize) -> bool {
+    let words = &r.reader.words;
+    let skip = |w: &str| {
+        words.article.contains(w) || words.link.contains(w) || words.filters.quantifies(w)
+    };
+    let mut k = at;
+    while k > 0 {
+        k -= 1;
+        let w = doc.tokens[k].lower.as_str();
+        if words.source.contains(w) {
+            return true;
+        }
+        if !skip(w) {
+            return false;
+        }
+    }
+    false
 }
 
 /// The last path parameter of an operation on one item, and the list of

@@ -4,6 +4,7 @@
 
 pub mod each;
 pub mod fastpath;
+pub mod findact;
 pub mod howto;
 pub mod knowledge;
 pub mod rank;

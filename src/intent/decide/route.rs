@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::Stages;
 use super::knowledge;
 use super::rank::{Candidate, rank};
-use super::{Again, Routing, each, howto, sequence};
+use super::{Again, Routing, each, findact, howto, sequence};
 use crate::intent::catalog::rules::{self, Target};
 use crate::intent::decide::fastpath;
 use crate::intent::fill::{Context, Filled};
@@ -51,6 +51,10 @@ pub fn route(r: &Stages, text: &str, ctx: &Context, again: Again) -> Routing {
         out.fast_path = Some(name.clone());
         out.confident = true;
         return finish(out, plan, &doc);
+    }
+    // "find jane@acme.io and ban her": the action, on what was found.
+    if let Some(out) = findact::route(r, &doc, ctx, again) {
+        return out;
     }
     // "create a user and then add them to org_1": each step routed, in order.
     if let Some(out) = sequence::route(r.catalog, &r.reader.words, text, ctx, again) {

@@ -53,6 +53,11 @@ pub struct Words {
     pub filters: FilterWords,
     /// Connectors of steps said in order ("and then").
     pub sequence: Vec<String>,
+    /// Words before where something is taken from ("from every org").
+    pub source: HashSet<String>,
+    /// Words between finding something and acting on it ("find X and ban
+    /// her").
+    pub find_then: Vec<Vec<String>>,
 }
 
 impl Words {
@@ -111,6 +116,12 @@ impl Words {
             permanent: phrases(table.list("permanent")),
             filters: FilterWords::new(table),
             sequence: table.list("sequence"),
+            source: set("source"),
+            find_then: {
+                let mut p = phrases(table.list("find.then"));
+                p.sort_by_key(|w| std::cmp::Reverse(w.len()));
+                p
+            },
         }
     }
 
@@ -307,6 +318,25 @@ impl Doc {
             refs,
             negation,
         }
+    }
+
+    /// The request's tokens as typed, quoted ones in quotes, but those
+    /// `skip` names.
+    pub fn text_without(&self, skip: impl Fn(usize) -> bool) -> String {
+        let kept: Vec<String> = self
+            .tokens
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !skip(*i))
+            .map(|(_, t)| {
+                if t.quoted {
+                    format!("\"{}\"", t.text)
+                } else {
+                    t.text.clone()
+                }
+            })
+            .collect();
+        kept.join(" ")
     }
 
     pub fn has_term(&self, term: &str) -> bool {

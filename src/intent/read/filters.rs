@@ -19,6 +19,11 @@ pub struct FilterWords {
 }
 
 impl FilterWords {
+    /// Whether a word is one of a quantifier's ("every", "all", "of").
+    pub fn quantifies(&self, word: &str) -> bool {
+        self.each.iter().any(|p| p.split(' ').any(|w| w == word))
+    }
+
     pub fn new(words: &Table) -> FilterWords {
         FilterWords {
             skip: words.list("filter.skip"),
