@@ -589,3 +589,57 @@ async fn peak_of(cli: Cli, args: &[&str]) -> (u64, f64, String) {
         .expect("time -v reports the peak");
     (kb, wall, String::from_utf8_lossy(&out.stdout).into_owned())
 }
+
+/// "Revoke all sessions of jane@acme.io": the user is looked up by email,
+/// their sessions listed with the found ID, and each one revoked, in one
+/// confirmed run; without consent nothing at all is sent.
+#[tokio::test]
+async fn a_fan_out_over_a_looked_up_users_items() {
+    use wiremock::matchers::{method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let s = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/users"))
+        .and(query_param("email_address", "jane@acme.io"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!([user("user_jane", "jane@acme.io")])),
+        )
+        .mount(&s)
+        .await;
+    let session = |id: &str| serde_json::json!({"object": "session", "id": id, "user_id": "user_jane", "status": "active"});
+    Mock::given(method("GET"))
+        .and(path("/sessions"))
+        .and(query_param("user_id", "user_jane"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!([session("sess_1"), session("sess_2")])),
+        )
+        .mount(&s)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(session("sess_x")))
+        .mount(&s)
+        .await;
+    let request = "revoke all sessions of jane@acme.io";
+    let Some(cli) = scaled("100") else { return };
+    let run = cli.run(&[request, "--admin", "--base-url", &s.uri()]).await;
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(
+        crate::support::received(&s).await.is_empty(),
+        "sent without consent"
+    );
+    let Some(cli) = scaled("100") else { return };
+    let run = cli.send(&[request, "--output", "json"], &s.uri()).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let got: Vec<String> = crate::support::received(&s)
+        .await
+        .iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .map(|r| r.url.path().to_string())
+        .collect();
+    assert_eq!(got.len(), 2, "{got:?}");
+    for id in ["sess_1", "sess_2"] {
+        assert!(got.contains(&format!("/sessions/{id}/revoke")), "{got:?}");
+    }
+}

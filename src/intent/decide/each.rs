@@ -97,13 +97,25 @@ pub fn route(r: &Stages, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Option<
             act.body = Some(serde_json::Value::Object(c.filled.body.clone()));
         }
         act.purpose = v.summary.clone();
-        let mut plan = Plan::new(&r.catalog.version, vec![read, act], "");
+        // "every session of username qa_runner": the user is looked up
+        // first, and the list takes the found ID.
+        let mut steps = Vec::new();
+        let mut lookup_note = None;
+        if let (Some(lookup), Some(op)) = (&lf.lookup, r.lookup_op()) {
+            let (find, note) = super::fastpath::lookup_step(r, op, lookup, 0, &mut read);
+            steps.push(find);
+            lookup_note = Some(note);
+        }
+        let list_step = steps.len();
+        steps.extend([read, act]);
+        let mut plan = Plan::new(&r.catalog.version, steps, "");
+        plan.notes.extend(lookup_note);
         plan.reason = format!(
             "every item of {} the request quantifies, then {} on each",
             list.label, v.label
         );
         let targets = Targets::Items {
-            step: 0,
+            step: list_step,
             pointer: "/id".into(),
             filters: filters.clone(),
         };
