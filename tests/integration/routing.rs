@@ -1148,3 +1148,34 @@ fn a_removal_from_something_never_destroys_that_thing() {
     let s = last_step(&router, "delete the backup codes of user_2abc");
     assert_eq!(s.label(), "DELETE /users/{user_id}/backup_code");
 }
+
+/// Several emails or phones in one read are several users: one list
+/// request with every value in its filter, never the one-user lookup that
+/// drops the rest; one email still looks the user up.
+#[test]
+fn several_values_of_a_read_are_one_filtered_list() {
+    let Some(router) = router() else { return };
+    for (q, field, values) in [
+        (
+            "get users jane@x.io and bob@y.io",
+            "email_address",
+            vec!["jane@x.io", "bob@y.io"],
+        ),
+        (
+            "find the users behind +12025550108 and +447700900123",
+            "phone_number",
+            vec!["+12025550108", "+447700900123"],
+        ),
+    ] {
+        assert_eq!(planned_ops(&router, q), vec!["GET /users"], "{q}");
+        let s = last_step(&router, q);
+        assert!(
+            s.query.contains(&(field.into(), serde_json::json!(values))),
+            "{q}: {s:?}"
+        );
+    }
+    assert_eq!(
+        planned_ops(&router, "get user jane@x.io"),
+        vec!["GET /users", "GET /users/{user_id}"]
+    );
+}

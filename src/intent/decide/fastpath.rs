@@ -23,11 +23,18 @@ use crate::spec::Method;
 /// user, or the write of the read-merge-write metadata pair.
 pub fn for_op<'g>(r: &Stages<'g>, v: &OpVocab, doc: &Doc, filled: &Filled) -> Option<&'g str> {
     let is = |op: &OpRef| op.method == v.method && op.path == v.path;
-    let identifies = filled.lookup.is_some()
-        || doc
-            .entities
-            .iter()
-            .any(|e| matches!(e.kind, Kind::Email | Kind::Phone));
+    // Several emails or phones in one filter are several users: a list,
+    // never the one user a lookup finds.
+    let several = filled
+        .query
+        .iter()
+        .any(|(_, v)| v.as_array().is_some_and(|a| a.len() > 1));
+    let identifies = !several
+        && (filled.lookup.is_some()
+            || doc
+                .entities
+                .iter()
+                .any(|e| matches!(e.kind, Kind::Email | Kind::Phone)));
     let listing = r
         .reader
         .words
