@@ -1149,6 +1149,40 @@ fn a_removal_from_something_never_destroys_that_thing() {
     assert_eq!(s.label(), "DELETE /users/{user_id}/backup_code");
 }
 
+/// A delete verb destroys what it names: "delete the sessions of
+/// user_2x" names sessions, so it never plans deleting the user; the
+/// thing named, or an operation whose summary names it, still deletes.
+#[test]
+fn a_delete_destroys_only_what_it_names() {
+    let Some(router) = router() else { return };
+    let memory = Memory::default();
+    let ctx = context(&memory, false);
+    for q in [
+        "delete the sessions of user_2abc",
+        "delete user_2abc's sessions",
+        "delete jane@acme.io's sessions",
+        "delete the memberships of user_2abc",
+    ] {
+        let routing = router.route(q, &ctx);
+        let Some(plan) = routing.plan.filter(|_| routing.confident) else {
+            continue;
+        };
+        for s in &plan.steps {
+            assert_ne!(s.label(), "DELETE /users/{user_id}", "{q}");
+        }
+    }
+    for (q, want) in [
+        ("delete user_2abc", "DELETE /users/{user_id}"),
+        ("delete the svix app", "DELETE /webhooks/svix"),
+        (
+            "take perm_2abc off role role_2xyz",
+            "DELETE /organization_roles/{organization_role_id}/permissions/{permission_id}",
+        ),
+    ] {
+        assert_eq!(last_step(&router, q).label(), want, "{q}");
+    }
+}
+
 /// Several emails or phones in one read are several users: one list
 /// request with every value in its filter, never the one-user lookup that
 /// drops the rest; one email still looks the user up.

@@ -8,6 +8,8 @@
 //! user_2x from every org") destroys only inside that thing: never the
 //! thing itself, nor anything the path does not put inside it.
 
+use std::collections::HashSet;
+
 use crate::intent::catalog::vocab::OpVocab;
 use crate::intent::read::Reader;
 use crate::intent::read::doc::{Doc, Words};
@@ -19,6 +21,7 @@ use crate::spec::Method;
 pub fn evidence(
     read: &Reader,
     ids: Ids,
+    path_terms: &HashSet<String>,
     doc: &Doc,
     v: &OpVocab,
     by_rule: bool,
@@ -34,6 +37,9 @@ pub fn evidence(
         return false;
     }
     if !object_said(words, doc, v) {
+        return false;
+    }
+    if removing && !destroys_what_is_named(read, ids, path_terms, doc, v) {
         return false;
     }
     let said = doc.said().any(|t| {
@@ -118,4 +124,88 @@ fn object_said(words: &Words, doc: &Doc, v: &OpVocab) -> bool {
     last.iter()
         .filter(|t| !action(t))
         .all(|t| doc.said().any(|s| s.text == *t))
+}
+
+/// Whether what a delete verb names is what the operation destroys:
+/// "delete the sessions of user_2x" names sessions, so `DELETE
+/// /users/{user_id}` (a user) is no evidence. The named thing is the head
+/// of the words right after the verb ("org membership" is a membership),
+/// and counts only when it is a thing the spec names (an object type of
+/// `grammar/ids.txt`, a term of some operation's path); the
+/// operation destroys its last segment that is not an action, and the
+/// object its last path parameter names (`/memberships/{user_id}` removes
+/// a user's membership).
+fn destroys_what_is_named(
+    read: &Reader,
+    ids: Ids,
+    path_terms: &HashSet<String>,
+    doc: &Doc,
+    v: &OpVocab,
+) -> bool {
+    let words = &read.words;
+    let deletes = words.verbs("delete");
+    let Some(verb) = doc.said().find(|t| deletes.contains(&t.text)) else {
+        return true;
+    };
+    // "take perm_x off": the phrase holds what it removes, an ID whose
+    // kind the other checks weigh.
+    if (verb.at..=verb.last).any(|k| doc.entity_at(k).is_some()) {
+        return true;
+    }
+    let n = doc.tokens.len();
+    let lower = |k: usize| doc.tokens[k].lower.as_str();
+    let bound = |k: usize| words.link.contains(lower(k)) || words.source.contains(lower(k));
+    let skip = |k: usize| {
+        let w = lower(k);
+        words.article.contains(w) || words.stop.contains(w) || words.filters.quantifies(w)
+    };
+    let mut k = verb.last + 1;
+    while k < n && doc.entity_at(k).is_none() && !bound(k) && skip(k) {
+        k += 1;
+    }
+    // "delete jane@acme.io's sessions": past the owner, to what is owned.
+    if let Some(e) = doc.entity_at(k) {
+        k = doc.entities[e].last + 1;
+    }
+    let mut head: Option<&str> = None;
+    while k < n && doc.entity_at(k).is_none() && !skip(k) {
+        let Some(t) = doc.terms_at(k).last() else {
+            break;
+        };
+        if bound(k) {
+            break;
+        }
+        head = Some(t);
+        k += 1;
+    }
+    let thing = |h: &str| read.object_terms.contains(h) || path_terms.contains(h);
+    let Some(head) = head.filter(|h| thing(h)) else {
+        return true;
+    };
+    let action = |seg: &Vec<String>| {
+        seg.iter().all(|t| {
+            words.destructive.contains(t)
+                || words.verbs.iter().any(|(_, list)| list.contains(t))
+                || v.evidence.contains(t)
+        })
+    };
+    // "delete the svix app": what its summary says it deletes.
+    if read.lex.text_terms(&v.summary).iter().any(|t| t == head) {
+        return true;
+    }
+    let destroyed = v.segments.iter().rev().find(|s| !action(s));
+    if destroyed.is_some_and(|s| s.iter().any(|t| t == head)) {
+        return true;
+    }
+    let last_param = v
+        .path
+        .rsplit('/')
+        .next()
+        .and_then(|s| s.strip_prefix('{'))
+        .and_then(|s| s.strip_suffix('}'));
+    last_param.is_some_and(|p| {
+        ids.param_kinds(p, &[])
+            .iter()
+            .any(|o| read.lex.text_terms(o).iter().any(|t| t == head))
+    })
 }

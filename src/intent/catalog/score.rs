@@ -260,6 +260,7 @@ pub fn shortlist(r: &Scorer, doc: &Doc, hit: Option<&Hit>) -> Vec<Scored> {
             let unasked_destruction = !safety::evidence(
                 r.read,
                 r.ids,
+                &r.catalog.path_terms,
                 doc,
                 v,
                 request.hit_op == Some(op),
