@@ -985,6 +985,53 @@ fn the_count_of_targets_never_changes_the_operation() {
     assert_eq!(ops, ["POST /users/ban"]);
 }
 
+/// Several URLs or domains for one slot are one request each; of a change
+/// "from" one value "to" another, the new one fills the slot and the old
+/// one is never a second request.
+#[test]
+fn a_change_from_one_value_to_another_is_one_request() {
+    let Some(router) = router() else { return };
+    let ops = planned_ops(
+        &router,
+        "add redirect urls myapp://oauth-callback and https://my-app.com/cb",
+    );
+    assert_eq!(ops, ["POST /redirect_urls", "POST /redirect_urls"]);
+    for q in [
+        "change the instance domain from a-corp.com to b-corp.com",
+        "move the production instance to b-corp.com from a-corp.com",
+    ] {
+        let memory = Memory::default();
+        let plan = router
+            .route(q, &context(&memory, false))
+            .plan
+            .unwrap_or_else(|| panic!("{q}: no plan"));
+        assert_eq!(plan.steps.len(), 1, "{q}: {:?}", plan.steps);
+        let body = plan.steps[0].body.as_ref().expect("a body").to_string();
+        assert!(body.contains("b-corp.com"), "{q}: {body}");
+        assert!(!body.contains("a-corp.com"), "{q}: {body}");
+    }
+}
+
+/// Verifying or confirming a code attempts the verification (`akin.verify`
+/// of words.txt): the op's own verb, `attempt`, is rarely what people say.
+#[test]
+fn confirming_a_code_attempts_the_verification() {
+    let Some(router) = router() else { return };
+    for (q, want) in [
+        (
+            "confirm the code 112233 for phone idn_2abc",
+            "POST /phone_numbers/{phone_number_id}/attempt_verification",
+        ),
+        (
+            "verify code 445566 on email address idn_2abc",
+            "POST /email_addresses/{email_address_id}/attempt_verification",
+        ),
+    ] {
+        let s = last_step(&router, q);
+        assert_eq!(s.label(), want, "{q}");
+    }
+}
+
 /// A test the request states on a list it only reads becomes the list's
 /// partial-match `query` (grammar/fields.txt `search`), and so does an
 /// email's domain given alone.

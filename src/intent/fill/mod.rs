@@ -92,6 +92,23 @@ impl Filled {
         }
     }
 
+    /// Replaces the value a slot holds.
+    pub fn set_slot(&mut self, slot: &Slot, value: Value) {
+        let (list, name) = match slot {
+            Slot::Path(n) => (&mut self.path, n),
+            Slot::Query(n) => (&mut self.query, n),
+            Slot::Body(pointer) => {
+                if let Some(old) = self.body.get_mut(pointer.trim_start_matches('/')) {
+                    *old = value;
+                }
+                return;
+            }
+        };
+        if let Some((_, old)) = list.iter_mut().find(|(n, _)| n == name) {
+            *old = value;
+        }
+    }
+
     pub fn is_set(&self, name: &str) -> bool {
         self.body.contains_key(name)
             || self.query.iter().any(|(n, _)| n == name)
@@ -222,7 +239,7 @@ pub fn fill(r: &Filler, v: &OpVocab, doc: &Doc, ctx: &Context, hit: Option<&Hit>
             f.score(format!("{} missing", field.name), -0.5);
         }
     }
-    leftovers(doc, &mut f);
+    leftovers(r, doc, &mut f);
     forms::normalize(r, v, &mut f);
     f
 }
@@ -257,15 +274,26 @@ pub struct MoreTarget {
     pub value: Value,
 }
 
-fn leftovers(doc: &Doc, f: &mut Filled) {
+fn leftovers(r: &Filler, doc: &Doc, f: &mut Filled) {
+    let words = &r.read.words;
+    let after = |x: usize, cue: &[Vec<String>]| doc.after_phrase(doc.entities[x].first, cue);
     for (e, ent) in doc.entities.iter().enumerate() {
         if f.used[e] || !ent.hard {
             continue;
         }
         // Another value of the kind that filled a single slot: one more
         // request, for that target.
-        if let Some(slot) = same_kind_slot(doc, f, e) {
+        if let Some((slot, twin)) = same_kind_slot(doc, f, e) {
             f.used[e] = true;
+            // "from a.com to b.com": the new value fills the slot, the old
+            // one is context.
+            if after(e, &words.change_to) && after(twin, &words.change_from) {
+                f.set_slot(&slot, ent.value.clone());
+                continue;
+            }
+            if after(e, &words.change_from) && after(twin, &words.change_to) {
+                continue;
+            }
             f.targets.push(MoreTarget {
                 slot,
                 value: ent.value.clone(),
@@ -290,14 +318,18 @@ fn leftovers(doc: &Doc, f: &mut Filled) {
 }
 
 /// The single-valued slot a value of the same kind as entity `e` (an ID of
-/// its prefix, an email, a phone) already fills.
-fn same_kind_slot(doc: &Doc, f: &Filled, e: usize) -> Option<Slot> {
+/// its prefix, an email, a phone, a URL, a domain) already fills, and the
+/// entity that fills it.
+fn same_kind_slot(doc: &Doc, f: &Filled, e: usize) -> Option<(Slot, usize)> {
     let ent = &doc.entities[e];
-    if !matches!(ent.kind, Kind::Id | Kind::Email | Kind::Phone) {
+    if !matches!(
+        ent.kind,
+        Kind::Id | Kind::Email | Kind::Phone | Kind::Url | Kind::Domain
+    ) {
         return None;
     }
     let twin = |v: &Value| {
-        doc.entities.iter().enumerate().any(|(o, other)| {
+        doc.entities.iter().enumerate().position(|(o, other)| {
             o != e
                 && f.used[o]
                 && other.kind == ent.kind
@@ -305,14 +337,13 @@ fn same_kind_slot(doc: &Doc, f: &Filled, e: usize) -> Option<Slot> {
                 && Some(other.text().as_str()) == v.as_str()
         })
     };
-    if let Some((p, _)) = f.path.iter().find(|(_, v)| twin(v)) {
-        return Some(Slot::Path(p.clone()));
+    if let Some((p, o)) = f.path.iter().find_map(|(p, v)| Some((p, twin(v)?))) {
+        return Some((Slot::Path(p.clone()), o));
     }
-    if let Some((p, _)) = f.query.iter().find(|(_, v)| twin(v)) {
-        return Some(Slot::Query(p.clone()));
+    if let Some((p, o)) = f.query.iter().find_map(|(p, v)| Some((p, twin(v)?))) {
+        return Some((Slot::Query(p.clone()), o));
     }
     f.body
         .iter()
-        .find(|(_, v)| twin(v))
-        .map(|(k, _)| Slot::Body(format!("/{k}")))
+        .find_map(|(k, v)| Some((Slot::Body(format!("/{k}")), twin(v)?)))
 }

@@ -58,6 +58,10 @@ pub struct Words {
     /// Words between finding something and acting on it ("find X and ban
     /// her").
     pub find_then: Vec<Vec<String>>,
+    /// Words before the old and the new value of a change ("from a.com to
+    /// b.com"), as token sequences.
+    pub change_from: Vec<Vec<String>>,
+    pub change_to: Vec<Vec<String>>,
 }
 
 impl Words {
@@ -122,6 +126,8 @@ impl Words {
                 p.sort_by_key(|w| std::cmp::Reverse(w.len()));
                 p
             },
+            change_from: phrases(table.list("change.from")),
+            change_to: phrases(table.list("change.to")),
         }
     }
 
@@ -362,6 +368,26 @@ impl Doc {
     }
 
     /// The hard entity covering a token.
+    /// Whether one of `phrases` ends at most two words before token `at`,
+    /// with no entity between ("from the domain a.com": `from`).
+    pub fn after_phrase(&self, at: usize, phrases: &[Vec<String>]) -> bool {
+        (0..=2).any(|gap| {
+            let Some(end) = at.checked_sub(gap) else {
+                return false;
+            };
+            if (end..at).any(|k| self.entity_at(k).is_some()) {
+                return false;
+            }
+            phrases.iter().any(|p| {
+                end >= p.len()
+                    && self.tokens[end - p.len()..end]
+                        .iter()
+                        .zip(p)
+                        .all(|(t, w)| t.lower == *w)
+            })
+        })
+    }
+
     pub fn entity_at(&self, token: usize) -> Option<usize> {
         self.entities
             .iter()
