@@ -1013,11 +1013,20 @@ fn a_change_from_one_value_to_another_is_one_request() {
 }
 
 /// Verifying or confirming a code attempts the verification (`akin.verify`
-/// of words.txt): the op's own verb, `attempt`, is rarely what people say.
+/// of words.txt): the op's own verb, `attempt`, is rarely what people say;
+/// sending or texting one prepares it.
 #[test]
 fn confirming_a_code_attempts_the_verification() {
     let Some(router) = router() else { return };
     for (q, want) in [
+        (
+            "text a verification code to phone idn_2abc",
+            "POST /phone_numbers/{phone_number_id}/prepare_verification",
+        ),
+        (
+            "send a code to email idn_2abc",
+            "POST /email_addresses/{email_address_id}/prepare_verification",
+        ),
         (
             "confirm the code 112233 for phone idn_2abc",
             "POST /phone_numbers/{phone_number_id}/attempt_verification",
@@ -1029,6 +1038,22 @@ fn confirming_a_code_attempts_the_verification() {
     ] {
         let s = last_step(&router, q);
         assert_eq!(s.label(), want, "{q}");
+    }
+}
+
+/// A value cue with a link word before the value still cues it ("whose
+/// slug is acme-inc" names the organization by its slug).
+#[test]
+fn a_cue_and_a_link_word_introduce_a_value() {
+    let Some(router) = router() else { return };
+    for q in [
+        "find the org whose slug is acme-inc",
+        "get the org with slug acme-inc",
+    ] {
+        let s = last_step(&router, q);
+        assert_eq!(s.label(), "GET /organizations/{organization_id}", "{q}");
+        let slug = s.path_params.iter().find(|(n, _)| n == "organization_id");
+        assert_eq!(slug.and_then(|(_, v)| v.as_str()), Some("acme-inc"), "{q}");
     }
 }
 

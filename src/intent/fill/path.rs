@@ -192,12 +192,27 @@ fn stands_for(before: &[String], doc: &Doc, f: &mut Filled) {
 /// after a value cue ("by slug acme").
 fn free_word(r: &Filler, v: &OpVocab, doc: &Doc, f: &Filled, id_param: bool) -> Option<usize> {
     (0..doc.tokens.len()).find(|&k| {
-        let cued = k
-            .checked_sub(1)
-            .is_some_and(|j| r.read.words.value_cue.contains(&doc.tokens[j].lower));
+        let cued = value_cued(r, doc, k);
         let small = r.read.words.value_cue.contains(&doc.tokens[k].lower);
         !small && (cued || !id_param) && unclaimed(r, v, doc, f, k, cued)
     })
+}
+
+/// Whether a value cue comes right before token `k`, or with one link
+/// word between ("by slug acme", "whose slug is acme", "slug: acme").
+fn value_cued(r: &Filler, doc: &Doc, k: usize) -> bool {
+    let w = &r.read.words;
+    let at = |j: usize| doc.tokens[j].lower.as_str();
+    let Some(mut j) = k.checked_sub(1) else {
+        return false;
+    };
+    if w.link.contains(at(j)) {
+        let Some(before) = j.checked_sub(1) else {
+            return false;
+        };
+        j = before;
+    }
+    w.value_cue.contains(at(j))
 }
 
 /// Whether token `k` is a plain lowercase word with no value cue or name
@@ -209,10 +224,9 @@ fn bare_word(r: &Filler, doc: &Doc, k: usize, names: &[Vec<String>]) -> bool {
         .terms_at(k + 1)
         .any(|t| names.iter().flatten().any(|w| w == t));
     let cued = noun_after
-        || k.checked_sub(1).is_some_and(|j| {
-            let before = &doc.tokens[j].lower;
-            r.read.words.value_cue.contains(before) || r.read.words.lead.contains(before)
-        });
+        || value_cued(r, doc, k)
+        || k.checked_sub(1)
+            .is_some_and(|j| r.read.words.lead.contains(&doc.tokens[j].lower));
     let t = &doc.tokens[k].text;
     !cued && doc.entity_at(k).is_none() && t.chars().all(|c| c.is_ascii_lowercase())
 }
