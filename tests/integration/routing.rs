@@ -1041,6 +1041,25 @@ fn confirming_a_code_attempts_the_verification() {
     }
 }
 
+/// An action said first as a verb creates what it names ("invite X" is a
+/// new invitation); its noun alone never writes ("invitations for org_1").
+#[test]
+fn an_action_said_as_the_first_verb_creates_what_it_names() {
+    let Some(router) = router() else { return };
+    assert_eq!(
+        planned_ops(&router, "invite jane@x.io"),
+        ["POST /invitations"]
+    );
+    for q in [
+        "invitations for org_2abc",
+        "invites pending for org_2abc",
+        "pending invitations",
+    ] {
+        let ops = planned_ops(&router, q);
+        assert!(ops.iter().all(|o| o.starts_with("GET ")), "{q}: {ops:?}");
+    }
+}
+
 /// A value cue with a link word before the value still cues it ("whose
 /// slug is acme-inc" names the organization by its slug).
 #[test]

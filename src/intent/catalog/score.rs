@@ -110,6 +110,18 @@ pub fn shortlist(r: &Scorer, doc: &Doc, hit: Option<&Hit>) -> Vec<Scored> {
         .chain(doc.negation.flips.iter().filter_map(|f| terms.get(f)))
         .find(|&id| r.catalog.index.is_action(id) || verb(r, terms.name(id)).is_some())
         .filter(|&id| r.catalog.index.is_action(id) && verb(r, terms.name(id)).is_none());
+    // "invite jane@x.io": an action said as the imperative first word in a
+    // form other than its noun ("invite", not "invitation(s)") creates the
+    // thing it names where no operation has it as its own action.
+    let lead_action = main_action.filter(|&a| {
+        let name = terms.name(a);
+        doc.said()
+            .find(|t| !stop.contains(&t.text))
+            .is_some_and(|t| {
+                let raw = doc.tokens[t.at].lower.as_str();
+                t.at == 0 && t.text == name && raw != name && !raw.ends_with('s')
+            })
+    });
     let stands_for: Vec<u32> = implied_terms(r, doc)
         .iter()
         .filter_map(|t| terms.get(t))
@@ -170,6 +182,7 @@ pub fn shortlist(r: &Scorer, doc: &Doc, hit: Option<&Hit>) -> Vec<Scored> {
         negated,
         negated_verb,
         main_action,
+        lead_action,
         implied,
         stands_for,
         // A question with no verb asks to read ("which roles does ... have?").
@@ -301,6 +314,8 @@ struct Request<'h> {
     negated_verb: Option<Verb>,
     /// The request's first action word, when it is an operation's action.
     main_action: Option<u32>,
+    /// That action, said first as a verb ("invite"), not as its noun.
+    lead_action: Option<u32>,
     /// Terms its IDs and references stand for, not typed.
     implied: Vec<u32>,
     /// Terms its IDs and references stand for, typed or not.
@@ -422,7 +437,16 @@ fn words_score(r: &Scorer, op: usize, q: &Request, t: &mut Tally) {
     // `akin.*` list says `delete`.
     let akin = match x.action {
         Some(a) => q.akin.contains(&a),
-        None => v.method == Method::Delete && q.akin_delete,
+        None => {
+            (v.method == Method::Delete && q.akin_delete)
+                || (v.method == Method::Post
+                    && v.collection
+                    && q.lead_action.is_some_and(|a| {
+                        v.segments
+                            .last()
+                            .is_some_and(|s| s.iter().any(|t| t == terms.name(a)))
+                    }))
+        }
     };
     if akin || (x.action.is_some() && x.action == q.main_action) {
         t.add(|| ACTED.into(), 1.0);
