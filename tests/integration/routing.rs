@@ -1060,6 +1060,35 @@ fn an_action_said_as_the_first_verb_creates_what_it_names() {
     }
 }
 
+/// How long ago, said any common way, filters the list by the timestamp
+/// the words name; a duration never becomes a past fact of a write
+/// ("users inactive for 30 days" once planned `POST /users` with a
+/// `created_at` 30 days ahead).
+#[test]
+fn inactivity_and_age_filter_the_user_list() {
+    let Some(router) = router() else { return };
+    for (q, param) in [
+        ("users inactive for 30 days", "last_active_at_before"),
+        (
+            "which users haven't signed in for 90 days",
+            "last_sign_in_at_before",
+        ),
+        (
+            "users that last signed in more than 90 days ago",
+            "last_sign_in_at_before",
+        ),
+        ("users created more than 2 years ago", "created_at_before"),
+    ] {
+        let s = last_step(&router, q);
+        assert_eq!(s.label(), "GET /users", "{q}");
+        assert!(
+            s.query.iter().any(|(n, _)| n == param),
+            "{q}: {:?}",
+            s.query
+        );
+    }
+}
+
 /// A value cue with a link word before the value still cues it ("whose
 /// slug is acme-inc" names the organization by its slug).
 #[test]

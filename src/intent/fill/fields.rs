@@ -273,7 +273,8 @@ pub fn items(r: &Filler, v: &OpVocab, doc: &Doc, f: &mut Filled) {
 
 /// Values given bare go to the first free field their kind fills; values
 /// of one kind go together into an array field. A duration fills a date
-/// field too, counted from now ("extend the trial by 7 days").
+/// field ahead (`date.ahead` of fields.txt) too, counted from now ("extend
+/// the trial by 7 days").
 pub fn by_kind(r: &Filler, v: &OpVocab, doc: &Doc, now_ms: i64, f: &mut Filled) {
     for (e, ent) in doc.entities.iter().enumerate() {
         if f.used[e] {
@@ -284,7 +285,11 @@ pub fn by_kind(r: &Filler, v: &OpVocab, doc: &Doc, now_ms: i64, f: &mut Filled) 
             Kind::Pair => vec![ent.key.clone().unwrap_or_default()],
             Kind::Username if ent.key.is_some() => continue,
             Kind::Quoted if v.method == Method::Get => continue,
-            Kind::Duration => [r.fields_for(Kind::Duration), r.fields_for(Kind::Date)].concat(),
+            Kind::Duration => [
+                r.fields_for(Kind::Duration),
+                r.tables.fields_for_key("date.ahead"),
+            ]
+            .concat(),
             kind => r.fields_for(kind).to_vec(),
         };
         let free_field = candidates
@@ -294,7 +299,7 @@ pub fn by_kind(r: &Filler, v: &OpVocab, doc: &Doc, now_ms: i64, f: &mut Filled) 
         let Some(field) = free_field else { continue };
         f.used[e] = true;
         let value = match ent.kind {
-            Kind::Duration if r.fields_for(Kind::Date).contains(&field.name) => {
+            Kind::Duration if r.tables.fields_for_key("date.ahead").contains(&field.name) => {
                 let said = doc.tokens[ent.first..=ent.last]
                     .iter()
                     .map(|t| t.text.as_str());

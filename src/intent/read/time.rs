@@ -36,6 +36,9 @@ pub struct TimeWords {
     before: Vec<String>,
     anchors: Vec<(String, Vec<Vec<String>>)>,
     negation: Vec<String>,
+    window: Vec<String>,
+    older: Vec<Vec<String>>,
+    ago: Vec<String>,
     /// `(field, phrases)`, in file order: the default field first.
     pub fields: Vec<(String, Vec<Vec<String>>)>,
 }
@@ -54,6 +57,9 @@ impl TimeWords {
             recent: table.list("recent"),
             after: table.list("after"),
             negation: table.list("negation"),
+            window: table.list("window"),
+            older: phrases(table.list("older")),
+            ago: table.list("ago"),
             before: table.list("before"),
             anchors: table
                 .family("anchor")
@@ -76,8 +82,11 @@ impl TimeWords {
                 .iter()
                 .chain(&self.after)
                 .chain(&self.before)
+                .chain(&self.window)
+                .chain(&self.ago)
                 .cloned(),
         );
+        out.extend(self.older.iter().flatten().cloned());
         for (_, list) in self.anchors.iter().chain(&self.fields) {
             out.extend(list.iter().flatten().cloned());
         }
@@ -130,6 +139,28 @@ impl TimeWords {
             }
             if let Some(unit) = self.unit(w(i + 1)) {
                 return after(back(now_ms, 1, unit)?, 2);
+            }
+        }
+        let amount = |k: usize| Some((w(k).parse::<i64>().ok()?, self.unit(w(k + 1))?));
+        if self.window.iter().any(|x| x == w(i))
+            && self.negated(words, i)
+            && let Some((n, unit)) = amount(i + 1)
+        {
+            return after(back(now_ms, n, unit)?, 3);
+        }
+        for older in &self.older {
+            let m = older.len();
+            if older.iter().enumerate().all(|(k, p)| w(i + k) == p)
+                && let Some((n, unit)) = amount(i + m)
+                && self.ago.iter().any(|a| a == w(i + m + 2))
+            {
+                let f = TimeFilter {
+                    bound: Bound::Before,
+                    ms: back(now_ms, n, unit)?,
+                    field: None,
+                    label: label(m + 3),
+                };
+                return Some((vec![f], m + 3));
             }
         }
         for (anchor, list) in &self.anchors {
@@ -304,5 +335,25 @@ mod tests {
         assert_eq!(b[0].bound, Bound::Before);
         assert!(scan("last name").is_none());
         assert_eq!(describe(midnight), "2025-06-18 00:00 UTC");
+    }
+
+    /// "more than 90 days ago" is before that moment; "for 30 days" is a
+    /// window only after a negation, which the caller turns around
+    /// ("haven't signed in for 30 days"), never in "valid for 7 days".
+    #[test]
+    fn older_than_and_negated_windows() {
+        let (f, n) = scan("more than 90 days ago").unwrap();
+        assert_eq!(
+            (f[0].bound, f[0].ms, n),
+            (Bound::Before, NOW - 90 * 86_400_000, 5)
+        );
+        assert!(scan("more than 90 days").is_none());
+        let g = Grammar::load().unwrap();
+        let t = TimeWords::new(&g.time);
+        let words = ["inactive", "for", "30", "days"];
+        let (f, n) = t.scan(&words, 1, NOW).unwrap();
+        assert_eq!((f[0].ms, n), (NOW - 30 * 86_400_000, 3));
+        assert!(t.negated(&words, 1));
+        assert!(t.scan(&["valid", "for", "7", "days"], 1, NOW).is_none());
     }
 }
