@@ -6,7 +6,7 @@
 //! agree.
 
 /// Every embedded file: name and text.
-const FILES: [(&str, &str); 16] = [
+const FILES: [(&str, &str); 17] = [
     ("synonyms.txt", include_str!("../grammar/synonyms.txt")),
     ("actions.txt", include_str!("../grammar/actions.txt")),
     ("words.txt", include_str!("../grammar/words.txt")),
@@ -21,6 +21,7 @@ const FILES: [(&str, &str); 16] = [
     ("knowledge.md", include_str!("../grammar/knowledge.md")),
     ("pipeline.txt", include_str!("../grammar/pipeline.txt")),
     ("destroys.txt", include_str!("../grammar/destroys.txt")),
+    ("english.txt", include_str!("../grammar/english.txt")),
     (
         "rate_limits.txt",
         include_str!("../grammar/rate_limits.txt"),

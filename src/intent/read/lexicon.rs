@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use strsim::osa_distance;
 
 use crate::intent::grammar::Grammar;
+use crate::intent::read::english;
 
 /// A normalised word and the index of the word it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +129,14 @@ impl Lexicon {
         if n < 3 || !word.chars().all(|c| c.is_ascii_alphabetic()) || self.is_known(word) {
             return None;
         }
+        if let Some(base) = self.inflected(word) {
+            return Some(base);
+        }
+        // A real English word is what it says, not a slip of another one
+        // ("working" is no "sorting", "lost" no "list").
+        if english::is_word(word) || english::is_word(&stem(word)) {
+            return None;
+        }
         let limit = if n >= 7 { 2 } else { 1 };
         let first = word.chars().next();
         let mask = letters(word);
@@ -163,7 +172,7 @@ impl Lexicon {
         // A destructive action is reached only by a small slip of a long
         // enough word ("delet", "revok"), never from another English word
         // ("bot", "wire", "detected").
-        let guarded = |w: &str| self.canonical(w).iter().any(|t| self.guarded.contains(t));
+        let guarded = |w: &str| self.guards(w);
         // A short word may still swap two letters ("bna").
         let swapped = |w: &str| {
             let (mut a, mut b): (Vec<char>, Vec<char>) =
@@ -188,6 +197,31 @@ impl Lexicon {
             [one] => Some(one.to_string()),
             _ => None,
         }
+    }
+
+    /// The known verb an `-ing` form is of ("deleting" -> "delete",
+    /// "hitting" -> "hit", "cancelling" -> "cancel"). A past participle is
+    /// left as it is: it describes a state or reports a past act more often
+    /// than it asks for one ("revoked sessions", "the code that was texted").
+    fn inflected(&self, word: &str) -> Option<String> {
+        let base = word.strip_suffix("ing").filter(|b| b.len() >= 2)?;
+        let mut candidates = vec![base.to_string(), format!("{base}e")];
+        // "banning", "hitting": a doubled last consonant is one.
+        let b = base.as_bytes();
+        if b.len() >= 3 && b[b.len() - 1] == b[b.len() - 2] && !b"aeiou".contains(&b[b.len() - 1]) {
+            candidates.insert(0, base[..base.len() - 1].to_string());
+        }
+        // The first reading that is a word decides: a word we do not know
+        // is no reason to reach for one we do.
+        let base = candidates
+            .into_iter()
+            .find(|c| self.is_known(c) || english::is_word(c))?;
+        self.is_known(&base).then_some(base)
+    }
+
+    /// Whether a word means a guarded (destructive) term.
+    fn guards(&self, word: &str) -> bool {
+        self.canonical(word).iter().any(|t| self.guarded.contains(t))
     }
 
     /// What one word means after synonyms and stemming.
@@ -388,6 +422,25 @@ mod tests {
         // ...a distant letter makes another word.
         assert_eq!(l.correct("point"), None);
         assert!(!plausible_slip("point", "print") && plausible_slip("usr", "user"));
+    }
+
+    #[test]
+    fn an_english_word_is_no_typo_and_an_ing_form_is_its_verb() {
+        let mut l = lex();
+        for w in ["sort", "list", "test", "delete", "cancel", "hit"] {
+            l.know(w);
+        }
+        // One edit from a known word, but words in their own right.
+        assert_eq!(l.correct("working"), None);
+        assert_eq!(l.correct("lost"), None);
+        assert_eq!(l.correct("trusting"), None);
+        // The -ing form of a known verb is that verb...
+        assert_eq!(l.correct("deleting").as_deref(), Some("delete"));
+        assert_eq!(l.correct("cancelling").as_deref(), Some("cancel"));
+        assert_eq!(l.correct("hitting").as_deref(), Some("hit"));
+        // ...a past participle is a state, not an act.
+        assert_eq!(l.correct("deleted"), None);
+        assert_eq!(l.correct("cancelled"), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! operations.
 
 pub mod doc;
+pub mod english;
 pub mod entities;
 pub mod filters;
 pub mod ids;

@@ -143,7 +143,8 @@ mod tests {
     #[test]
     fn a_wish_that_something_stop_flips_it() {
         let d = doc("make sure user_2abcdefghijklmn can never sign in again");
-        assert_eq!(d.negation.flips, ["ban"]);
+        // A user is banned; what has no ban of its own (an agent task) is revoked.
+        assert_eq!(d.negation.flips, ["ban", "revoke"]);
         // A complaint or a question is not a wish.
         assert!(
             doc("user_2abcdefghijklmn can't sign in")
