@@ -1186,6 +1186,41 @@ fn steps_said_in_order_link_what_the_first_creates() {
     assert_eq!(link.slot, plan::Slot::Body("/user_id".into()));
 }
 
+/// A later step's bare "it" means what the earlier step creates, and its
+/// words count as said: "add org:auditor to it" after a role set adds a
+/// role to that set, "invite her" after a waitlist entry invites the entry
+/// (a person with no user yet), each linked to the created `/id`.
+#[test]
+fn a_later_steps_reference_is_what_the_earlier_one_creates() {
+    let Some(router) = router() else { return };
+    for (q, want, slot) in [
+        (
+            "create role set enterprise-tier and then add org:auditor to it",
+            "POST /role_sets/{role_set_key_or_id}/roles",
+            "role_set_key_or_id",
+        ),
+        (
+            "add lena@foundry.ai to the waitlist and then invite her",
+            "POST /waitlist_entries/{waitlist_entry_id}/invite",
+            "waitlist_entry_id",
+        ),
+        (
+            "create a jwt template named short and then delete it",
+            "DELETE /jwt_templates/{template_id}",
+            "template_id",
+        ),
+    ] {
+        let memory = Memory::default();
+        let routing = router.route(q, &context(&memory, false));
+        let plan = routing.plan.expect(q);
+        assert_eq!(plan.steps.len(), 2, "{q}: {:?}", routing.why);
+        let last = &plan.steps[1];
+        assert_eq!(last.label(), want, "{q}: {:?}", routing.why);
+        assert_eq!(last.links[0].slot, plan::Slot::Path(slot.into()), "{q}");
+        assert_eq!(last.links[0].step, 0, "{q}");
+    }
+}
+
 /// "Find X and <act on them>": the finding is the lookup the action's plan
 /// makes, so the action is planned on what was found; a read after the
 /// finding stays as it was.

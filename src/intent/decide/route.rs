@@ -25,10 +25,34 @@ const COVERED: f32 = 0.5;
 /// Operations this close to the best are near ties.
 const TIE: f32 = 1.0;
 
+/// What a reference means where the request alone does not say: a bare
+/// "it" or "that" is the newest thing of the conversation (in a sequence,
+/// what the earlier step creates), and a person ("her", "them") with no
+/// user to refer to is the newest thing too when that is a person's record
+/// (`ref.person` of words.txt: "add jo@x.io to the waitlist, then invite
+/// her"). Scoring then
+/// counts the words of that thing as said, as filling uses its ID.
+fn resolve_refs(doc: &mut Doc, memory: &crate::memory::Memory, person: &[String]) {
+    let Some((newest, _)) = memory.newest() else {
+        return;
+    };
+    let person = |o: &str| person.iter().any(|p| p == o);
+    for rf in doc.refs.iter_mut().filter(|rf| rf.row.is_none()) {
+        match rf.object.as_deref() {
+            None => rf.object = Some(newest.to_string()),
+            Some("user") if memory.last("user").is_none() && person(newest) => {
+                rf.object = Some(newest.to_string())
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Routes one request; `again` routes another (a how-to question's
 /// request, the clauses of steps said in order).
 pub fn route(r: &Stages, text: &str, ctx: &Context, again: Again) -> Routing {
-    let doc = r.reader.read(text, ctx.now_ms);
+    let mut doc = r.reader.read(text, ctx.now_ms);
+    resolve_refs(&mut doc, ctx.memory, &r.reader.words.ref_person);
     let answer = knowledge::answer(&r.grammar.knowledge, &knowledge::words(text))
         .filter(|a| (doc.question && a.score >= 1) || a.score >= 3);
     let params = |i: usize| r.grammar.ids[i].params.clone();

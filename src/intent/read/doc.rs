@@ -49,6 +49,8 @@ pub struct Words {
     pub destructive: Vec<String>,
     /// Phrases that say something is for good ("permanently").
     pub permanent: Vec<Vec<String>>,
+    /// Object types a person reference may mean when no user is at hand.
+    pub ref_person: Vec<String>,
     /// The words of tests on list items, and of quantifying over them.
     pub filters: FilterWords,
     /// Connectors of steps said in order ("and then").
@@ -118,6 +120,7 @@ impl Words {
             ),
             destructive: grammar.actions.destructive.clone(),
             permanent: phrases(table.list("permanent")),
+            ref_person: table.list("person"),
             filters: FilterWords::new(table),
             sequence: table.list("sequence"),
             source: set("source"),
