@@ -1221,6 +1221,66 @@ fn a_later_steps_reference_is_what_the_earlier_one_creates() {
     }
 }
 
+/// A list is a list whatever verb its operationId uses: "show every team"
+/// reads the organizations, not the instance's memberships or invitations
+/// (named `InstanceGet...`), which also say `organization`.
+#[test]
+fn a_lists_name_verb_does_not_outweigh_what_it_lists() {
+    let Some(router) = router() else { return };
+    for (q, want) in [
+        ("show me every team", "GET /organizations"),
+        (
+            "show me all the orgs whose name contains acme",
+            "GET /organizations",
+        ),
+        ("show the org memberships", "GET /organization_memberships"),
+    ] {
+        assert_eq!(planned_ops(&router, q), [want], "{q}");
+    }
+}
+
+/// A value cued by a word ("slug acme") fills only a parameter that takes
+/// what the cue names: the organization's `The ID or slug of the
+/// organization`, never a user ID or an organization ID that says "ID".
+#[test]
+fn a_cued_value_fills_only_a_parameter_that_takes_it() {
+    let Some(router) = router() else { return };
+    let memory = Memory::default();
+    let ctx = context(&memory, false);
+    let plan = router
+        .route("get organization by slug acme-corp", &ctx)
+        .plan
+        .expect("a plan");
+    assert_eq!(
+        plan.steps[0].label(),
+        "GET /organizations/{organization_id}"
+    );
+    assert_eq!(
+        plan.steps[0].path_params,
+        [(
+            "organization_id".to_string(),
+            serde_json::json!("acme-corp")
+        )]
+    );
+    for q in [
+        "look up the org with slug test-org and list its members",
+        "list the memberships of the org with slug acme-co",
+    ] {
+        let routing = router.route(q, &ctx);
+        for s in routing.plan.iter().flat_map(|p| &p.steps) {
+            assert!(
+                s.path_params
+                    .iter()
+                    .all(|(p, _)| p == "organization_id"
+                        && s.path == "/organizations/{organization_id}"),
+                "{q}: {} {:?}",
+                s.label(),
+                s.path_params
+            );
+        }
+    }
+}
+
 /// "Find X and <act on them>": the finding is the lookup the action's plan
 /// makes, so the action is planned on what was found; a read after the
 /// finding stays as it was.

@@ -17,7 +17,7 @@ use crate::spec::Spec;
 const ENGLISH: &str = "english.txt";
 
 /// Bumped whenever [`Built`] changes shape or meaning.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 3;
 
 /// The cache file for a spec.
 pub fn path(dir: &Path, spec: &Spec) -> PathBuf {

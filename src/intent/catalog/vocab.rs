@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::intent::read::doc::Words;
-use crate::intent::read::lexicon::{Lexicon, camel_words};
+use crate::intent::read::lexicon::{self, Lexicon, camel_words};
 use crate::spec::{JsonKind, Method, Operation, ParamIn, Spec};
 
 /// Where a field goes.
@@ -35,6 +35,9 @@ pub struct Field {
     pub terms: Vec<String>,
     /// Allowed values, as strings.
     pub enums: Vec<String>,
+    /// A path parameter's description, as lower-case words ("the ID or
+    /// slug of the organization"): what a value cued by a word may fill.
+    pub about: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -165,10 +168,19 @@ fn op_vocab(spec: &Spec, lex: &Lexicon, words: &Words, op: &Operation) -> OpVoca
             add(words.verbs(other).to_vec(), SUMMARY);
         }
     }
+    // A GET's shape says whether it gets or lists (above); the verb its
+    // name happens to use ("GetOrganizationMemberships" for a list) says
+    // nothing more, and must not outweigh a list named "List...".
+    let shape_verbs: Vec<String> = if op.method == Method::Get {
+        [words.verbs("collection"), words.verbs("item")].concat()
+    } else {
+        Vec::new()
+    };
     let name_terms = |s: &str| {
         lex.terms(&camel_words(s))
             .into_iter()
             .map(|t| t.text)
+            .filter(|t| !shape_verbs.contains(t))
             .collect()
     };
     if let Some(n) = &op.name_override {
@@ -327,6 +339,11 @@ fn fields(spec: &Spec, lex: &Lexicon, op: &Operation) -> Vec<Field> {
             required: p.required,
             terms: lex.text_terms(&p.name),
             enums: enums(p.schema),
+            about: if place == Place::Path {
+                lexicon::words(&p.description)
+            } else {
+                Vec::new()
+            },
         });
     }
     if let Some(id) = op.request_body.as_ref().and_then(|b| b.schema) {
@@ -346,6 +363,7 @@ fn fields(spec: &Spec, lex: &Lexicon, op: &Operation) -> Vec<Field> {
                 required: prop.required,
                 terms: lex.text_terms(prop.name),
                 enums: enums(prop.schema),
+                about: Vec::new(),
             });
         }
     }

@@ -70,18 +70,24 @@ pub fn params(r: &Filler, v: &OpVocab, doc: &Doc, ctx: &Context, f: &mut Filled)
             f.score(format!("{p} by looking the user up"), 2.5);
             continue;
         }
-        if let Some(k) = free_word(r, v, doc, f, r.ids.is_id_param(p)) {
+        if let Some((k, named)) = free_word(r, v, doc, f, p) {
             f.used_tokens.push(k);
             if let Some(e) = doc.entity_at(k) {
                 f.used[e] = true;
             }
             f.path
                 .push((p.clone(), Value::from(doc.tokens[k].text.as_str())));
-            f.guessed.push(p.clone());
-            if bare_word(r, doc, k, &names) {
-                f.bare.push(p.clone());
+            if named {
+                // "slug acme" for `the ID or slug of the organization`:
+                // the request names the target, nothing is guessed.
+                f.score(format!("{p} from what the cue names"), 2.0);
+            } else {
+                f.guessed.push(p.clone());
+                if bare_word(r, doc, k, &names) {
+                    f.bare.push(p.clone());
+                }
+                f.score(format!("{p} from the word `{}`", doc.tokens[k].text), 1.0);
             }
-            f.score(format!("{p} from the word `{}`", doc.tokens[k].text), 1.0);
             continue;
         }
         if refs > 0 {
@@ -190,29 +196,38 @@ fn stands_for(before: &[String], doc: &Doc, f: &mut Filled) {
 /// template magic_link"): not an entity of its own, not a word of this or
 /// any operation, not a small word. For a parameter IDs fill, only right
 /// after a value cue ("by slug acme").
-fn free_word(r: &Filler, v: &OpVocab, doc: &Doc, f: &Filled, id_param: bool) -> Option<usize> {
-    (0..doc.tokens.len()).find(|&k| {
-        let cued = value_cued(r, doc, k);
+/// A cued value fills an ID parameter only when the parameter takes what
+/// the cue says: "slug acme" is an organization (`the ID or slug of the
+/// organization`), never a user; such a value is named, not guessed.
+fn free_word(r: &Filler, v: &OpVocab, doc: &Doc, f: &Filled, p: &str) -> Option<(usize, bool)> {
+    let id_param = r.ids.is_id_param(p);
+    let takes =
+        |cue: &str| p.contains(cue) || v.field(p).is_some_and(|x| x.about.iter().any(|w| w == cue));
+    (0..doc.tokens.len()).find_map(|k| {
+        let cue = value_cue(r, doc, k);
+        let cued = cue.is_some();
         let small = r.read.words.value_cue.contains(&doc.tokens[k].lower);
-        !small && (cued || !id_param) && unclaimed(r, v, doc, f, k, cued)
+        let named = cue.is_some_and(takes);
+        let fits = if cued { !id_param || named } else { !id_param };
+        (!small && fits && unclaimed(r, v, doc, f, k, cued)).then_some((k, named))
     })
 }
 
 /// Whether a value cue comes right before token `k`, or with one link
 /// word between ("by slug acme", "whose slug is acme", "slug: acme").
 fn value_cued(r: &Filler, doc: &Doc, k: usize) -> bool {
+    value_cue(r, doc, k).is_some()
+}
+
+/// The value cue before token `k`, if one is there.
+fn value_cue<'d>(r: &Filler, doc: &'d Doc, k: usize) -> Option<&'d str> {
     let w = &r.read.words;
     let at = |j: usize| doc.tokens[j].lower.as_str();
-    let Some(mut j) = k.checked_sub(1) else {
-        return false;
-    };
+    let mut j = k.checked_sub(1)?;
     if w.link.contains(at(j)) {
-        let Some(before) = j.checked_sub(1) else {
-            return false;
-        };
-        j = before;
+        j = j.checked_sub(1)?;
     }
-    w.value_cue.contains(at(j))
+    w.value_cue.contains(at(j)).then(|| at(j))
 }
 
 /// Whether token `k` is a plain lowercase word with no value cue or name

@@ -28,7 +28,10 @@ mod tests {
     fn the_list_is_sorted_lower_case_words() {
         let w = words();
         assert!(w.len() > 30_000, "{}", w.len());
-        assert!(w.windows(2).all(|p| p[0] < p[1]), "english.txt is not sorted");
+        assert!(
+            w.windows(2).all(|p| p[0] < p[1]),
+            "english.txt is not sorted"
+        );
         assert!(w.iter().all(|x| x.bytes().all(|b| b.is_ascii_lowercase())));
         assert!(is_word("working") && is_word("lost") && !is_word("lsit"));
     }

@@ -221,7 +221,9 @@ impl Lexicon {
 
     /// Whether a word means a guarded (destructive) term.
     fn guards(&self, word: &str) -> bool {
-        self.canonical(word).iter().any(|t| self.guarded.contains(t))
+        self.canonical(word)
+            .iter()
+            .any(|t| self.guarded.contains(t))
     }
 
     /// What one word means after synonyms and stemming.
