@@ -1239,6 +1239,44 @@ fn a_lists_name_verb_does_not_outweigh_what_it_lists() {
     }
 }
 
+/// A list's name said first as its verb adds to that list, one request per
+/// value, whatever kinds the values are when they fill the same field
+/// ("blocklist" an email and a phone: both `identifier`s); never a user.
+#[test]
+fn a_list_named_as_its_verb_adds_each_value_to_it() {
+    let Some(router) = router() else { return };
+    let memory = Memory::default();
+    let ctx = context(&memory, false);
+    for (q, want, n) in [
+        (
+            "blocklist mal@spam.test and +14155550188",
+            "POST /blocklist_identifiers",
+            2,
+        ),
+        (
+            "allowlist ops@initech.com, dev@initech.com and initech.io",
+            "POST /allowlist_identifiers",
+            3,
+        ),
+    ] {
+        let routing = router.route(q, &ctx);
+        let plan = routing.plan.expect(q);
+        let labels: Vec<String> = plan.steps.iter().map(|s| s.label()).collect();
+        assert_eq!(labels, vec![want.to_string(); n], "{q}: {:?}", routing.why);
+        let values: Vec<&serde_json::Value> = plan
+            .steps
+            .iter()
+            .filter_map(|s| s.body.as_ref()?.get("identifier"))
+            .collect();
+        assert_eq!(values.len(), n, "{q}");
+    }
+    // The noun alone is still the list to read.
+    assert_eq!(
+        planned_ops(&router, "blocklist identifiers"),
+        ["GET /blocklist_identifiers"]
+    );
+}
+
 /// A value cued by a word ("slug acme") fills only a parameter that takes
 /// what the cue names: the organization's `The ID or slug of the
 /// organization`, never a user ID or an organization ID that says "ID".

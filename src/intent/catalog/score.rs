@@ -122,6 +122,14 @@ pub fn shortlist(r: &Scorer, doc: &Doc, hit: Option<&Hit>) -> Vec<Scored> {
                 t.at == 0 && t.text == name && raw != name && !raw.ends_with('s')
             })
     });
+    // "blocklist spam@x.io": a noun said first as its verb (the reader
+    // said `create` for it) creates what it names, like "invite" does.
+    let lead_action = lead_action.or_else(|| {
+        let mut first = doc.said().take_while(|t| t.at == 0).skip(1);
+        first
+            .find(|t| r.read.words.denominal.contains(&t.text))
+            .and_then(|t| terms.get(&t.text))
+    });
     let stands_for: Vec<u32> = implied_terms(r, doc)
         .iter()
         .filter_map(|t| terms.get(t))

@@ -27,6 +27,7 @@ use crate::intent::read::ids::Ids;
 use crate::intent::read::metadata::MetaWrite;
 use crate::memory::Memory;
 use crate::plan::Slot;
+use crate::spec::JsonKind;
 
 /// A user found by something other than their ID, through `GET /users`.
 #[derive(Debug, Clone, PartialEq)]
@@ -239,7 +240,7 @@ pub fn fill(r: &Filler, v: &OpVocab, doc: &Doc, ctx: &Context, hit: Option<&Hit>
             f.score(format!("{} missing", field.name), -0.5);
         }
     }
-    leftovers(r, doc, &mut f);
+    leftovers(r, v, doc, &mut f);
     forms::normalize(r, v, &mut f);
     f
 }
@@ -274,7 +275,7 @@ pub struct MoreTarget {
     pub value: Value,
 }
 
-fn leftovers(r: &Filler, doc: &Doc, f: &mut Filled) {
+fn leftovers(r: &Filler, v: &OpVocab, doc: &Doc, f: &mut Filled) {
     let words = &r.read.words;
     let after = |x: usize, cue: &[Vec<String>]| doc.after_phrase(doc.entities[x].first, cue);
     for (e, ent) in doc.entities.iter().enumerate() {
@@ -305,6 +306,24 @@ fn leftovers(r: &Filler, doc: &Doc, f: &mut Filled) {
             }
             continue;
         }
+        // A value of another kind for the same single field ("allowlist
+        // a@x.io and +14155550123": both are an `identifier`): one more
+        // request too.
+        if let Some(slot) = shared_field(r, v, f, ent.kind) {
+            f.used[e] = true;
+            let value = v
+                .field(slot.trim_start_matches('/'))
+                .map(|x| r.shape(x, r.value_for(ent, &x.name)))
+                .unwrap_or_else(|| ent.value.clone());
+            f.targets.push(MoreTarget {
+                slot: Slot::Body(slot),
+                value,
+            });
+            if f.targets.len() == 1 {
+                f.score("one request per target", -1.5);
+            }
+            continue;
+        }
         let points = match ent.kind {
             Kind::Id => -3.0,
             Kind::Quoted | Kind::Op | Kind::Date => -0.5,
@@ -315,6 +334,21 @@ fn leftovers(r: &Filler, doc: &Doc, f: &mut Filled) {
             f.score(format!("{:?} `{}` unused", ent.kind, ent.text()), points);
         }
     }
+}
+
+/// The single-valued body field a value of `kind` would fill first when
+/// another value already fills it, as a slot pointer (`/identifier`).
+fn shared_field(r: &Filler, v: &OpVocab, f: &Filled, kind: Kind) -> Option<String> {
+    if !matches!(kind, Kind::Email | Kind::Phone | Kind::Url | Kind::Domain) {
+        return None;
+    }
+    let field = r
+        .fields_for(kind)
+        .iter()
+        .filter_map(|c| v.field(c))
+        .find(|x| matches!(x.place, Place::Body | Place::Query))?;
+    let single = field.kind != JsonKind::Array && field.place == Place::Body;
+    (single && f.body.contains_key(&field.name)).then(|| format!("/{}", field.name))
 }
 
 /// The single-valued slot a value of the same kind as entity `e` (an ID of

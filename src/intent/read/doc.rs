@@ -51,6 +51,9 @@ pub struct Words {
     pub permanent: Vec<Vec<String>>,
     /// Object types a person reference may mean when no user is at hand.
     pub ref_person: Vec<String>,
+    /// Nouns that are verbs too, adding to what they name when said first
+    /// with their object ("blocklist spam@x.io"), as terms.
+    pub denominal: Vec<String>,
     /// The words of tests on list items, and of quantifying over them.
     pub filters: FilterWords,
     /// Connectors of steps said in order ("and then").
@@ -121,6 +124,7 @@ impl Words {
             destructive: grammar.actions.destructive.clone(),
             permanent: phrases(table.list("permanent")),
             ref_person: table.list("person"),
+            denominal: table.list("denominal"),
             filters: FilterWords::new(table),
             sequence: table.list("sequence"),
             source: set("source"),
@@ -292,6 +296,24 @@ impl Doc {
                 }
                 None => i += 1,
             }
+        }
+        // "blocklist a@x.io and b@x.io": a noun said first as a verb, right
+        // before its object, also says to create (add to) what it names.
+        let object_next = entities.iter().any(|e| e.hard && e.first == 1);
+        if object_next
+            && terms
+                .first()
+                .is_some_and(|t| t.at == 0 && words_.denominal.contains(&t.text))
+            && let Some(create) = words_.verbs("create").first()
+        {
+            terms.insert(
+                0,
+                Term {
+                    text: create.clone(),
+                    at: 0,
+                    last: 0,
+                },
+            );
         }
         let negation = words_.negation.read(&tokens, &terms, question);
         let howto = (0..tokens.len()).find_map(|i| {
