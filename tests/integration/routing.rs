@@ -1234,6 +1234,10 @@ fn a_lists_name_verb_does_not_outweigh_what_it_lists() {
             "GET /organizations",
         ),
         ("show the org memberships", "GET /organization_memberships"),
+        // Organization roles' description says "recent"; the request says
+        // organizations and nothing of roles.
+        ("list the 5 most recent organizations", "GET /organizations"),
+        ("the 3 newest companies", "GET /organizations"),
     ] {
         assert_eq!(planned_ops(&router, q), [want], "{q}");
     }

@@ -50,5 +50,38 @@ pub fn rank(r: &Stages, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
         })
         .collect();
     out.sort_by(|a, b| b.score.total_cmp(&a.score));
+    // Of two all but tied, where only the words of its description put
+    // one ahead, the one whose path the request says in full goes first:
+    // "the 5 most recent organizations" lists organizations, not
+    // organization roles, whose description happens to say "recent".
+    if let Some(top) = out.first() {
+        let plain = top.score - described(top);
+        let near = out
+            .iter()
+            .take_while(|c| c.score >= top.score - COVERS)
+            .count();
+        let better = (1..near)
+            .filter(|&i| {
+                out[i].unsaid < out[0].unsaid && out[i].score - described(&out[i]) >= plain
+            })
+            .min_by_key(|&i| (out[i].unsaid, i));
+        if let Some(i) = better {
+            let c = out.remove(i);
+            out.insert(0, c);
+        }
+    }
     out
 }
+
+/// The points a candidate has from the words of its descriptions.
+fn described(c: &Candidate) -> f32 {
+    c.why
+        .iter()
+        .filter(|(w, _)| w == "its description")
+        .map(|(_, p)| p)
+        .sum()
+}
+
+/// How close in score an operation that leaves fewer of its path's words
+/// unsaid must be to go first.
+const COVERS: f32 = 0.5;
