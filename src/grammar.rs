@@ -5,6 +5,10 @@
 //! documents every format, and a test checks that this list and the folder
 //! agree.
 
+/// The English word list: searched per request, never part of a cached
+/// build.
+pub const ENGLISH: &str = "english.txt";
+
 /// Every embedded file: name and text.
 const FILES: [(&str, &str); 17] = [
     ("synonyms.txt", include_str!("../grammar/synonyms.txt")),
@@ -21,7 +25,7 @@ const FILES: [(&str, &str); 17] = [
     ("knowledge.md", include_str!("../grammar/knowledge.md")),
     ("pipeline.txt", include_str!("../grammar/pipeline.txt")),
     ("destroys.txt", include_str!("../grammar/destroys.txt")),
-    ("english.txt", include_str!("../grammar/english.txt")),
+    (ENGLISH, include_str!("../grammar/english.txt")),
     (
         "rate_limits.txt",
         include_str!("../grammar/rate_limits.txt"),

@@ -13,9 +13,6 @@ use crate::grammar;
 use crate::intent::catalog::built::Built;
 use crate::spec::Spec;
 
-/// The grammar file no cached build depends on.
-const ENGLISH: &str = "english.txt";
-
 /// Bumped whenever [`Built`] changes shape or meaning.
 const FORMAT: u32 = 3;
 
@@ -26,7 +23,10 @@ pub fn path(dir: &Path, spec: &Spec) -> PathBuf {
     h.update(FORMAT.to_le_bytes());
     // The English word list is read per request, never built into the
     // cache; hashing its 350 kB would cost more than it could ever save.
-    for (name, text) in grammar::files().iter().filter(|(n, _)| *n != ENGLISH) {
+    for (name, text) in grammar::files()
+        .iter()
+        .filter(|(n, _)| *n != grammar::ENGLISH)
+    {
         h.update(name);
         h.update(text);
     }

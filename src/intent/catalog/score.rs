@@ -369,6 +369,9 @@ const VERB: &str = "verb";
 /// The label of the points for saying the operation's action.
 const ACTED: &str = "its action said first";
 
+/// The label of the points for words only the descriptions use.
+pub const DESCRIPTION: &str = "its description";
+
 /// The label of the quick estimate of how the IDs fit.
 const QUICK: &str = "IDs fit";
 
@@ -432,7 +435,7 @@ fn words_score(r: &Scorer, op: usize, q: &Request, t: &mut Tally) {
     }
     if described > 0.0 {
         t.add(
-            || "its description".into(),
+            || DESCRIPTION.into(),
             (described * DESCRIBED).min(DESCRIBED_CAP),
         );
     }

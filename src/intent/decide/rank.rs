@@ -77,7 +77,7 @@ pub fn rank(r: &Stages, doc: &Doc, ctx: &Context, hit: Option<&Hit>) -> Vec<Cand
 fn described(c: &Candidate) -> f32 {
     c.why
         .iter()
-        .filter(|(w, _)| w == "its description")
+        .filter(|(w, _)| w == score::DESCRIPTION)
         .map(|(_, p)| p)
         .sum()
 }

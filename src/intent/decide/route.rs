@@ -29,9 +29,9 @@ const TIE: f32 = 1.0;
 /// "it" or "that" is the newest thing of the conversation (in a sequence,
 /// what the earlier step creates), and a person ("her", "them") with no
 /// user to refer to is the newest thing too when that is a person's record
-/// (`ref.person` of words.txt: "add jo@x.io to the waitlist, then invite
-/// her"). Scoring then
-/// counts the words of that thing as said, as filling uses its ID.
+/// (`person` of words.txt: "add jo@x.io to the waitlist, then invite her").
+/// Scoring then counts the words of that thing as said, as filling uses its
+/// ID.
 fn resolve_refs(doc: &mut Doc, memory: &crate::memory::Memory, person: &[String]) {
     let Some((newest, _)) = memory.newest() else {
         return;
@@ -52,7 +52,7 @@ fn resolve_refs(doc: &mut Doc, memory: &crate::memory::Memory, person: &[String]
 /// request, the clauses of steps said in order).
 pub fn route(r: &Stages, text: &str, ctx: &Context, again: Again) -> Routing {
     let mut doc = r.reader.read(text, ctx.now_ms);
-    resolve_refs(&mut doc, ctx.memory, &r.reader.words.ref_person);
+    resolve_refs(&mut doc, ctx.memory, &r.reader.words.person);
     let answer = knowledge::answer(&r.grammar.knowledge, &knowledge::words(text))
         .filter(|a| (doc.question && a.score >= 1) || a.score >= 3);
     let params = |i: usize| r.grammar.ids[i].params.clone();

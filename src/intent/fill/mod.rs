@@ -93,6 +93,16 @@ impl Filled {
         }
     }
 
+    /// One more request, for another target in `slot`: several requests
+    /// where one could do are counted once, so the count never outweighs
+    /// the words.
+    fn add_target(&mut self, slot: Slot, value: Value) {
+        self.targets.push(MoreTarget { slot, value });
+        if self.targets.len() == 1 {
+            self.score("one request per target", -1.5);
+        }
+    }
+
     /// Replaces the value a slot holds.
     pub fn set_slot(&mut self, slot: &Slot, value: Value) {
         let (list, name) = match slot {
@@ -295,33 +305,16 @@ fn leftovers(r: &Filler, v: &OpVocab, doc: &Doc, f: &mut Filled) {
             if after(e, &words.change_from) && after(twin, &words.change_to) {
                 continue;
             }
-            f.targets.push(MoreTarget {
-                slot,
-                value: ent.value.clone(),
-            });
-            // Several requests where one could do, counted once: the
-            // count never outweighs the words.
-            if f.targets.len() == 1 {
-                f.score("one request per target", -1.5);
-            }
+            f.add_target(slot, ent.value.clone());
             continue;
         }
         // A value of another kind for the same single field ("allowlist
         // a@x.io and +14155550123": both are an `identifier`): one more
         // request too.
-        if let Some(slot) = shared_field(r, v, f, ent.kind) {
+        if let Some(field) = shared_field(r, v, f, ent.kind) {
             f.used[e] = true;
-            let value = v
-                .field(slot.trim_start_matches('/'))
-                .map(|x| r.shape(x, r.value_for(ent, &x.name)))
-                .unwrap_or_else(|| ent.value.clone());
-            f.targets.push(MoreTarget {
-                slot: Slot::Body(slot),
-                value,
-            });
-            if f.targets.len() == 1 {
-                f.score("one request per target", -1.5);
-            }
+            let value = r.shape(field, r.value_for(ent, &field.name));
+            f.add_target(Slot::Body(format!("/{}", field.name)), value);
             continue;
         }
         let points = match ent.kind {
@@ -337,8 +330,8 @@ fn leftovers(r: &Filler, v: &OpVocab, doc: &Doc, f: &mut Filled) {
 }
 
 /// The single-valued body field a value of `kind` would fill first when
-/// another value already fills it, as a slot pointer (`/identifier`).
-fn shared_field(r: &Filler, v: &OpVocab, f: &Filled, kind: Kind) -> Option<String> {
+/// another value already fills it (`identifier`).
+fn shared_field<'v>(r: &Filler, v: &'v OpVocab, f: &Filled, kind: Kind) -> Option<&'v Field> {
     if !matches!(kind, Kind::Email | Kind::Phone | Kind::Url | Kind::Domain) {
         return None;
     }
@@ -348,7 +341,7 @@ fn shared_field(r: &Filler, v: &OpVocab, f: &Filled, kind: Kind) -> Option<Strin
         .filter_map(|c| v.field(c))
         .find(|x| matches!(x.place, Place::Body | Place::Query))?;
     let single = field.kind != JsonKind::Array && field.place == Place::Body;
-    (single && f.body.contains_key(&field.name)).then(|| format!("/{}", field.name))
+    (single && f.body.contains_key(&field.name)).then_some(field)
 }
 
 /// The single-valued slot a value of the same kind as entity `e` (an ID of

@@ -50,7 +50,7 @@ pub struct Words {
     /// Phrases that say something is for good ("permanently").
     pub permanent: Vec<Vec<String>>,
     /// Object types a person reference may mean when no user is at hand.
-    pub ref_person: Vec<String>,
+    pub person: Vec<String>,
     /// Nouns that are verbs too, adding to what they name when said first
     /// with their object ("blocklist spam@x.io"), as terms.
     pub denominal: Vec<String>,
@@ -123,7 +123,7 @@ impl Words {
             ),
             destructive: grammar.actions.destructive.clone(),
             permanent: phrases(table.list("permanent")),
-            ref_person: table.list("person"),
+            person: table.list("person"),
             denominal: table.list("denominal"),
             filters: FilterWords::new(table),
             sequence: table.list("sequence"),

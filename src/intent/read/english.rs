@@ -2,14 +2,17 @@
 //! never a typo of another word. The embedded file is searched in place
 //! (its lines are sorted), so nothing is loaded or allocated.
 
-/// The word list: the file after its comment lines.
+/// The word list: the file after its comment lines, found once.
 fn list() -> &'static str {
-    let text = crate::grammar::file("english.txt");
-    let mut at = 0;
-    while text[at..].starts_with('#') {
-        at += text[at..].find('\n').map_or(text.len() - at, |n| n + 1);
-    }
-    &text[at..]
+    static LIST: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        let text = crate::grammar::file(crate::grammar::ENGLISH);
+        let mut at = 0;
+        while text[at..].starts_with('#') {
+            at += text[at..].find('\n').map_or(text.len() - at, |n| n + 1);
+        }
+        &text[at..]
+    })
 }
 
 /// The line holding byte `i` of `text`, with where it starts.

@@ -172,7 +172,6 @@ impl Lexicon {
         // A destructive action is reached only by a small slip of a long
         // enough word ("delet", "revok"), never from another English word
         // ("bot", "wire", "detected").
-        let guarded = |w: &str| self.guards(w);
         // A short word may still swap two letters ("bna").
         let swapped = |w: &str| {
             let (mut a, mut b): (Vec<char>, Vec<char>) =
@@ -182,7 +181,7 @@ impl Lexicon {
             a == b
         };
         let slip = |w: &str| distance == 1 && (n > 4 || swapped(w));
-        if !slip(first) && (guarded(first) || tied.iter().any(|w| guarded(w))) {
+        if !slip(first) && (self.guards(first) || tied.iter().any(|w| self.guards(w))) {
             return None;
         }
         if tied.is_empty() {
