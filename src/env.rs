@@ -43,6 +43,10 @@ pub const VARS: &[(&str, &str)] = &[
         "how long a downloaded spec is used before asking GitHub again (default 86400)",
     ),
     (
+        "CLERK_BACKEND_API_SPECS_RETRY_SECS",
+        "how long GitHub is not asked after it gave no answer (default 900)",
+    ),
+    (
         "CLERK_BACKEND_API_SPECS_LIST_URL",
         "the GitHub contents API URL listing the specs",
     ),

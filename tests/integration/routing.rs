@@ -566,7 +566,16 @@ fn the_cached_router_routes_like_a_fresh_one() {
     };
     let dir = tempfile::tempdir().expect("temp dir");
     let fresh = Router::new(&spec).expect("the grammar loads");
+    // What an older grammar or program left behind is removed on a build.
+    let router = dir.path().join("router");
+    std::fs::create_dir_all(&router).expect("router dir");
+    let stale = router.join(format!("{}-0000.bin", spec.version));
+    let other = router.join("2025-11-10-0000.bin");
+    std::fs::write(&stale, b"old").expect("stale build");
+    std::fs::write(&other, b"other version").expect("other build");
     Router::load(&spec, Some(dir.path())).expect("builds and writes");
+    assert!(!stale.exists() && other.exists());
+    std::fs::remove_file(&other).expect("removed");
     let cached = Router::load(&spec, Some(dir.path())).expect("reads");
     assert!(
         std::fs::read_dir(dir.path().join("router")).is_ok_and(|d| d.count() == 1),

@@ -61,7 +61,29 @@ pub fn load(dir: &Path, spec: &Spec, build: impl FnOnce() -> Built) -> Built {
     let built = build();
     if let Ok(bytes) = postcard::to_allocvec(&built) {
         // Failing to write only costs the next run a build.
-        let _ = crate::source::index::write_atomic(&file, &bytes);
+        if crate::source::index::write_atomic(&file, &bytes).is_ok() {
+            prune(&file, &spec.version);
+        }
     }
     built
+}
+
+/// Removes the builds of `version` other than `kept`: each new grammar or
+/// program version leaves one behind (200 kB), and none is read again.
+fn prune(kept: &Path, version: &str) {
+    let Some(dir) = kept.parent() else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!("{version}-");
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        let name = entry.file_name();
+        let ours = name
+            .to_str()
+            .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".bin"));
+        if ours && path != kept {
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }

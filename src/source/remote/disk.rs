@@ -5,7 +5,9 @@
 //! - `<version>.yml`: a spec file as GitHub served it;
 //! - `<version>.json`: that file's stamp and the sha256 of its content, which
 //!   is also the key of its digested index, so a fresh cache goes from this
-//!   small file straight to the index without reading the YAML.
+//!   small file straight to the index without reading the YAML;
+//! - `unreachable.json`: when and why GitHub last gave no answer at all, so
+//!   that a machine without network does not wait for it on every run.
 //!
 //! Anything missing, unreadable, not parseable or fetched from another URL
 //! reads as `None`: the caller fetches again. Writes are atomic.
@@ -78,6 +80,23 @@ pub struct FileMeta {
     pub sha256: String,
 }
 
+/// GitHub gave no answer at all (DNS, refused, timed out): `stamp.url` is
+/// the scheme and host asked, `fetched_at` when.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Unreachable {
+    #[serde(flatten)]
+    pub stamp: Stamp,
+    pub reason: String,
+}
+
+/// `https://api.github.com` of `https://api.github.com/repos/...`: a
+/// failure to reach a host says nothing about another one.
+fn origin(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let end = url[start..].find('/').map_or(url.len(), |i| start + i);
+    url[..end].to_string()
+}
+
 /// The cache folder for GitHub's files.
 pub struct Disk {
     dir: PathBuf,
@@ -100,6 +119,31 @@ impl Disk {
 
     fn meta_path(&self, version: &str) -> PathBuf {
         self.dir.join(format!("{version}.json"))
+    }
+
+    fn unreachable_path(&self) -> PathBuf {
+        self.dir.join("unreachable.json")
+    }
+
+    /// The last network failure for `url`'s host, if one is recorded.
+    pub fn unreachable(&self, url: &str) -> Option<Unreachable> {
+        let miss: Unreachable = read_json(&self.unreachable_path())?;
+        (miss.stamp.url == origin(url)).then_some(miss)
+    }
+
+    /// Records that `url`'s host gave no answer, and why.
+    pub fn write_unreachable(&self, url: &str, reason: &str) -> Result<(), String> {
+        let miss = Unreachable {
+            stamp: Stamp::now(&origin(url), None),
+            reason: reason.to_string(),
+        };
+        write_json(&self.unreachable_path(), &miss)
+    }
+
+    /// Forgets a recorded failure: GitHub answered.
+    pub fn clear_unreachable(&self) {
+        // Nothing recorded is the usual case, and not an error.
+        let _ = std::fs::remove_file(self.unreachable_path());
     }
 
     /// The version list fetched from `url`, if cached and sound.
@@ -199,6 +243,24 @@ mod tests {
         assert_eq!(stamp_aged(600).age(), "10 minutes");
         assert_eq!(stamp_aged(3 * 3_600 + 5).age(), "3 hours");
         assert_eq!(stamp_aged(5 * 86_400).age(), "5 days");
+    }
+
+    #[test]
+    fn a_network_failure_is_recorded_per_host_until_cleared() {
+        let dir = tempfile::tempdir().unwrap();
+        let disk = Disk::new(dir.path());
+        let api = "https://api.github.com/repos/clerk/openapi-specs/contents/bapi?ref=main";
+        let raw = "https://raw.githubusercontent.com/clerk/openapi-specs/main/bapi/x.yml";
+        assert!(disk.unreachable(api).is_none());
+        std::fs::create_dir_all(dir.path().join("github")).unwrap();
+        disk.write_unreachable(api, "no route to host").unwrap();
+        let miss = disk.unreachable("https://api.github.com/other").unwrap();
+        assert_eq!(miss.reason, "no route to host");
+        assert_eq!(miss.stamp.url, "https://api.github.com");
+        assert!(disk.unreachable(raw).is_none());
+        disk.clear_unreachable();
+        assert!(disk.unreachable(api).is_none());
+        assert_eq!(origin("http://127.0.0.1:9"), "http://127.0.0.1:9");
     }
 
     #[test]

@@ -11,6 +11,11 @@
 //! snapshot built into the program where it can. [`cached`] reads a copy of
 //! any age without asking GitHub (`--offline`). `--refresh` asks again
 //! unconditionally, but still falls back the same way.
+//!
+//! A request that gets no answer at all is recorded, and for the next
+//! 15 minutes (`CLERK_BACKEND_API_SPECS_RETRY_SECS`) GitHub is not asked again
+//! unless `--refresh` says so: without network, every run would otherwise
+//! wait for a DNS failure or a connect timeout before using what it has.
 
 mod disk;
 mod progress;
@@ -31,6 +36,9 @@ use crate::spec::{Spec, SpecError};
 /// How long a fetched copy is used without asking GitHub.
 const DEFAULT_TTL: Duration = Duration::from_secs(24 * 60 * 60);
 
+/// How long a host that gave no answer is not asked again.
+const DEFAULT_RETRY: Duration = Duration::from_secs(15 * 60);
+
 /// GitHub endpoints and cache lifetime (overridable for tests).
 #[derive(Debug, Clone)]
 pub struct RemoteConfig {
@@ -41,11 +49,15 @@ pub struct RemoteConfig {
     pub raw_url: String,
     /// How long a cached copy is fresh (`CLERK_BACKEND_API_SPECS_TTL_SECS`, in seconds).
     pub ttl: Duration,
+    /// How long GitHub is not asked after it gave no answer
+    /// (`CLERK_BACKEND_API_SPECS_RETRY_SECS`, in seconds).
+    pub retry: Duration,
 }
 
 impl RemoteConfig {
     pub fn new(env: &Env) -> RemoteConfig {
         let var = |name: &str| env.get(name).map(str::to_string);
+        let secs = |name: &str| var(name).and_then(|v| v.trim().parse().ok());
         RemoteConfig {
             list_url: var("CLERK_BACKEND_API_SPECS_LIST_URL").unwrap_or_else(|| {
                 "https://api.github.com/repos/clerk/openapi-specs/contents/bapi?ref=main".into()
@@ -53,9 +65,9 @@ impl RemoteConfig {
             raw_url: var("CLERK_BACKEND_API_SPECS_RAW_URL").unwrap_or_else(|| {
                 "https://raw.githubusercontent.com/clerk/openapi-specs/main/bapi/".into()
             }),
-            ttl: var("CLERK_BACKEND_API_SPECS_TTL_SECS")
-                .and_then(|v| v.trim().parse().ok())
-                .map_or(DEFAULT_TTL, Duration::from_secs),
+            ttl: secs("CLERK_BACKEND_API_SPECS_TTL_SECS").map_or(DEFAULT_TTL, Duration::from_secs),
+            retry: secs("CLERK_BACKEND_API_SPECS_RETRY_SECS")
+                .map_or(DEFAULT_RETRY, Duration::from_secs),
         }
     }
 
@@ -255,7 +267,8 @@ fn revalidating<'a>(config: &SourceConfig, stamp: Option<&'a Stamp>) -> Option<&
         .and_then(|s| s.etag.as_deref())
 }
 
-/// One GET, with a spinner on a terminal.
+/// One GET, with a spinner on a terminal; none while a recent one to the
+/// same host got no answer (then its reason, with when).
 async fn fetch(
     url: &str,
     accept: Option<&str>,
@@ -263,9 +276,31 @@ async fn fetch(
     label: &str,
     config: &SourceConfig,
 ) -> Result<Fetched, FetchError> {
+    let disk = config.cache_dir.as_deref().map(Disk::new);
+    let recent = disk
+        .as_ref()
+        .and_then(|d| d.unreachable(url))
+        .filter(|miss| !config.refresh && miss.stamp.is_fresh(config.remote.retry));
+    if let Some(miss) = recent {
+        return Err(FetchError::Network(format!(
+            "{}, tried {} ago; --refresh tries again now",
+            miss.reason,
+            miss.stamp.age()
+        )));
+    }
     let received = AtomicU64::new(0);
     let work = github::get(url, accept, etag, &received);
-    progress::during(config.progress, label, &received, work).await
+    let answer = progress::during(config.progress, label, &received, work).await;
+    if let Some(disk) = &disk {
+        match &answer {
+            // Failing to record it only costs the next run the same wait.
+            Err(FetchError::Network(reason)) => {
+                let _ = disk.write_unreachable(url, reason);
+            }
+            _ => disk.clear_unreachable(),
+        }
+    }
+    answer
 }
 
 /// The stale copy with a warning, or `error` when there is none.

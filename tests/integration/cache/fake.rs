@@ -81,6 +81,7 @@ pub fn config(base: &str, cache: &Path, ttl: Duration) -> SourceConfig {
             list_url: format!("{base}{LIST_PATH}?ref=main"),
             raw_url: format!("{base}{RAW_PATH}"),
             ttl,
+            retry: Duration::from_secs(900),
         },
         progress: false,
         offline: false,

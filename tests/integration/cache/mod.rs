@@ -286,3 +286,39 @@ async fn real_spec_cold_and_warm() {
     assert_eq!(warm.operations.len(), cold.operations.len());
     eprintln!("2026-05-12: cold load {cold_time:?}, warm load {warm_time:?}");
 }
+
+/// A host that gave no answer is not asked again by later runs for a while
+/// (they answer from the snapshot at once); `--refresh` asks, and an answer
+/// forgets the failure.
+#[tokio::test]
+async fn a_host_that_gave_no_answer_is_not_asked_again_for_a_while() {
+    let base = nowhere();
+    let cache = tempfile::tempdir().unwrap();
+    let first = {
+        let mut store = SpecStore::new(config(&base, cache.path(), DAY));
+        assert_eq!(store.load(None).await.unwrap().version, latest());
+        store.take_notices()
+    };
+    assert!(first[0].contains("built into this program"), "{first:?}");
+
+    // Something listens there now; a later run still does not ask it.
+    let port = base.rsplit(':').next().unwrap();
+    let listener = std::net::TcpListener::bind(format!("127.0.0.1:{port}")).unwrap();
+    let server = MockServer::builder().listener(listener).start().await;
+    mount_github(&server, &tiny_spec(latest()), 1).await;
+    let mut store = SpecStore::new(config(&base, cache.path(), DAY));
+    assert_eq!(store.load(None).await.unwrap().version, latest());
+    let notices = store.take_notices();
+    assert!(
+        notices[0].contains("tried moments ago; --refresh tries again now"),
+        "{notices:?}"
+    );
+    assert_eq!(request_count(&server).await, 0);
+
+    // A zero retry time, or --refresh, asks at once; the answer clears it.
+    let mut asking = config(&base, cache.path(), DAY);
+    asking.remote.retry = Duration::ZERO;
+    load_quietly(asking).await;
+    assert_eq!(request_count(&server).await, 2);
+    assert!(!cache.path().join("github/unreachable.json").exists());
+}
