@@ -1479,3 +1479,23 @@ fn several_values_of_a_read_are_one_filtered_list() {
         vec!["GET /users", "GET /users/{user_id}"]
     );
 }
+
+/// An ID fills a parameter whose schema pattern admits its prefix, though
+/// the grammar's ID table does not list that parameter: the M2M tokens'
+/// `subject` is `^mch_\w{27}$`.
+#[test]
+fn an_id_fills_the_parameter_whose_pattern_admits_it() {
+    let Some(router) = router() else { return };
+    let memory = Memory::default();
+    let ctx = context(&memory, false);
+    let id = "mch_2abcdefghijklmnopqrstuvwxyz1";
+    let plan = router
+        .route(&format!("list the m2m tokens of {id}"), &ctx)
+        .plan
+        .expect("a plan");
+    assert_eq!(plan.steps[0].label(), "GET /m2m_tokens");
+    assert_eq!(
+        plan.steps[0].query,
+        [("subject".to_string(), serde_json::json!(id))]
+    );
+}

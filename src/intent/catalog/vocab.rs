@@ -38,6 +38,9 @@ pub struct Field {
     /// A path parameter's description, as lower-case words ("the ID or
     /// slug of the organization"): what a value cued by a word may fill.
     pub about: Vec<String>,
+    /// The ID prefixes its schema's pattern admits (`^mch_\w{27}$` ->
+    /// `mch_`): the spec's own word on which IDs it takes.
+    pub prefixes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -309,6 +312,33 @@ fn returned<'s>(spec: &'s Spec, op: &Operation) -> Vec<&'s str> {
     spec.properties(id).into_iter().map(|p| p.name).collect()
 }
 
+/// The ID prefixes a pattern anchors on: `^mch_\w{27}$` -> `mch_`,
+/// `^(user|org)_\w+$` -> `user_`, `org_`. Anything else admits no prefix.
+pub fn id_prefixes(pattern: Option<&str>) -> Vec<String> {
+    let Some(rest) = pattern.and_then(|p| p.strip_prefix('^')) else {
+        return Vec::new();
+    };
+    let word = |w: &str| {
+        !w.is_empty()
+            && w.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    };
+    let (names, after) = match rest.strip_prefix('(') {
+        Some(group) => match group.split_once(')') {
+            Some((names, after)) => (names.split('|').collect::<Vec<_>>(), after),
+            None => return Vec::new(),
+        },
+        None => match rest.find('_') {
+            Some(i) => (vec![&rest[..i]], &rest[i..]),
+            None => return Vec::new(),
+        },
+    };
+    if !after.starts_with('_') || !names.iter().all(|n| word(n)) {
+        return Vec::new();
+    }
+    names.iter().map(|n| format!("{n}_")).collect()
+}
+
 fn fields(spec: &Spec, lex: &Lexicon, op: &Operation) -> Vec<Field> {
     let mut out = Vec::new();
     let enums = |id| -> Vec<String> {
@@ -344,6 +374,7 @@ fn fields(spec: &Spec, lex: &Lexicon, op: &Operation) -> Vec<Field> {
             } else {
                 Vec::new()
             },
+            prefixes: id_prefixes(spec.schema(p.schema).constraints.pattern.as_deref()),
         });
     }
     if let Some(id) = op.request_body.as_ref().and_then(|b| b.schema) {
@@ -364,8 +395,32 @@ fn fields(spec: &Spec, lex: &Lexicon, op: &Operation) -> Vec<Field> {
                 terms: lex.text_terms(prop.name),
                 enums: enums(prop.schema),
                 about: Vec::new(),
+                prefixes: id_prefixes(spec.schema(prop.schema).constraints.pattern.as_deref()),
             });
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::id_prefixes;
+
+    #[test]
+    fn a_pattern_admits_the_id_prefixes_it_anchors_on() {
+        assert_eq!(id_prefixes(Some(r"^mch_\w{27}$")), ["mch_"]);
+        assert_eq!(
+            id_prefixes(Some(r"^(user|org|mch|scim)_\w{27}$")),
+            ["user_", "org_", "mch_", "scim_"]
+        );
+        for other in [
+            None,
+            Some(r"^\d+$"),
+            Some(r"^[a-z]+_x$"),
+            Some("mch_"),
+            Some("^(a|B)_"),
+        ] {
+            assert!(id_prefixes(other).is_empty(), "{other:?}");
+        }
+    }
 }

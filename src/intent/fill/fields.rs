@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::Filler;
-use super::{Filled, id_params, set_path};
+use super::{Filled, id_fields, only_takes, set_path};
 use crate::intent::catalog::rules::{Assigned, Capture, Hit};
 use crate::intent::catalog::vocab::{Field, OpVocab, Place};
 use crate::intent::fill::phrases::{self, Said};
@@ -281,7 +281,7 @@ pub fn by_kind(r: &Filler, v: &OpVocab, doc: &Doc, now_ms: i64, f: &mut Filled) 
             continue;
         }
         let candidates: Vec<String> = match ent.kind {
-            Kind::Id => id_params(r, ent).to_vec(),
+            Kind::Id => id_fields(r, v, ent),
             Kind::Pair => vec![ent.key.clone().unwrap_or_default()],
             Kind::Username if ent.key.is_some() => continue,
             Kind::Quoted if v.method == Method::Get => continue,
@@ -318,9 +318,10 @@ pub fn by_kind(r: &Filler, v: &OpVocab, doc: &Doc, now_ms: i64, f: &mut Filled) 
         // An ID counts fully in the field it is first for (`user_id`, or
         // its plural list `user_ids`), less in another it may fill
         // (`inviter_user_id`).
-        let own = candidates.first().is_some_and(|c| {
-            *c == field.name || (field.kind == JsonKind::Array && field.name == format!("{c}s"))
-        });
+        let own = only_takes(field, ent)
+            || candidates.first().is_some_and(|c| {
+                *c == field.name || (field.kind == JsonKind::Array && field.name == format!("{c}s"))
+            });
         let points = match ent.kind {
             Kind::Id if own => 2.0,
             Kind::Id => 0.5,

@@ -260,6 +260,25 @@ fn id_params<'g>(r: &Filler<'g>, e: &Entity) -> &'g [String] {
     e.id.map(|i| r.ids.params(i)).unwrap_or(&[])
 }
 
+/// The fields of `v` an ID fills: those the grammar lists for its prefix,
+/// best first, then those whose schema pattern admits that prefix (a
+/// `subject` that takes `mch_` IDs), which the grammar need not know.
+fn id_fields(r: &Filler, v: &OpVocab, e: &Entity) -> Vec<String> {
+    let mut out = id_params(r, e).to_vec();
+    let prefix = e.key.as_deref().unwrap_or_default();
+    for x in &v.fields {
+        if x.prefixes.iter().any(|p| p == prefix) && !out.contains(&x.name) {
+            out.push(x.name.clone());
+        }
+    }
+    out
+}
+
+/// Whether `field`'s pattern admits only IDs of this one prefix.
+fn only_takes(field: &Field, e: &Entity) -> bool {
+    matches!(field.prefixes.as_slice(), [p] if Some(p.as_str()) == e.key.as_deref())
+}
+
 /// Sets `a.b.c` in a JSON object, creating objects on the way.
 pub fn set_path(map: &mut Map<String, Value>, path: &str, value: Value) {
     match path.split_once('.') {

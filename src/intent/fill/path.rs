@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{Context, Filled, Filler, Lookup, id_params};
+use super::{Context, Filled, Filler, Lookup, id_fields};
 use crate::intent::catalog::vocab::{OpVocab, Place};
 use crate::intent::read::doc::Doc;
 use crate::intent::read::entities::Kind;
@@ -16,7 +16,7 @@ pub fn params(r: &Filler, v: &OpVocab, doc: &Doc, ctx: &Context, f: &mut Filled)
     for (p, before) in &v.params {
         let free = |f: &Filled, e: usize| !f.used[e] && doc.entities[e].kind == Kind::Id;
         let by_table = (0..doc.entities.len())
-            .find(|&e| free(f, e) && id_params(r, &doc.entities[e]).contains(p));
+            .find(|&e| free(f, e) && id_fields(r, v, &doc.entities[e]).contains(p));
         if let Some(e) = by_table {
             f.used[e] = true;
             f.path.push((p.clone(), doc.entities[e].value.clone()));

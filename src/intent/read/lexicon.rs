@@ -199,19 +199,49 @@ impl Lexicon {
     }
 
     /// The known verb an `-ing` form is of ("deleting" -> "delete",
-    /// "hitting" -> "hit", "cancelling" -> "cancel"). A past participle is
-    /// left as it is: it describes a state or reports a past act more often
-    /// than it asks for one ("revoked sessions", "the code that was texted").
+    /// "hitting" -> "hit", "cancelling" -> "cancel"), or the known word a
+    /// noun in `-ion` is made from ("protection" -> "protect"). A past
+    /// participle is left as it is: it describes a state or reports a past
+    /// act more often than it asks for one ("revoked sessions", "the code
+    /// that was texted"); so is a noun whose verb is an action: "pending
+    /// deletion" names a state, and must never read as "delete".
     fn inflected(&self, word: &str) -> Option<String> {
-        let base = word.strip_suffix("ing").filter(|b| b.len() >= 2)?;
-        let mut candidates = vec![base.to_string(), format!("{base}e")];
-        // "banning", "hitting": a doubled last consonant is one.
-        let b = base.as_bytes();
-        if b.len() >= 3 && b[b.len() - 1] == b[b.len() - 2] && !b"aeiou".contains(&b[b.len() - 1]) {
-            candidates.insert(0, base[..base.len() - 1].to_string());
+        if let Some(base) = word.strip_suffix("ing").filter(|b| b.len() >= 2) {
+            let mut candidates = vec![base.to_string(), format!("{base}e")];
+            // "banning", "hitting": a doubled last consonant is one.
+            let b = base.as_bytes();
+            if b.len() >= 3
+                && b[b.len() - 1] == b[b.len() - 2]
+                && !b"aeiou".contains(&b[b.len() - 1])
+            {
+                candidates.insert(0, base[..base.len() - 1].to_string());
+            }
+            return self.first_known(candidates);
         }
-        // The first reading that is a word decides: a word we do not know
-        // is no reason to reach for one we do.
+        let base = word
+            .strip_suffix("ions")
+            .or_else(|| word.strip_suffix("ion"))
+            .filter(|b| b.len() >= 4)?;
+        let mut candidates = vec![base.to_string(), format!("{base}e")];
+        if let Some(b) = base.strip_suffix("at") {
+            // "expiration" -> "expire", "confirmation" -> "confirm".
+            candidates.extend([format!("{b}e"), b.to_string()]);
+        }
+        if let Some(b) = base.strip_suffix('s') {
+            // "suspension" -> "suspend", before "suspense".
+            candidates.insert(0, format!("{b}d"));
+        }
+        let noun_of = self.first_known(candidates)?;
+        let acts = self
+            .canonical(&noun_of)
+            .iter()
+            .any(|t| self.preferred.contains(t) || self.guarded.contains(t));
+        (!acts).then_some(noun_of)
+    }
+
+    /// The first of `candidates` that is a word decides, if it is one we
+    /// know: a word we do not know is no reason to reach for one we do.
+    fn first_known(&self, candidates: Vec<String>) -> Option<String> {
         let base = candidates
             .into_iter()
             .find(|c| self.is_known(c) || english::is_word(c))?;
@@ -442,6 +472,18 @@ mod tests {
         // ...a past participle is a state, not an act.
         assert_eq!(l.correct("deleted"), None);
         assert_eq!(l.correct("cancelled"), None);
+        // A noun in -ion is the word it is made from...
+        for w in ["protect", "expire", "suspend"] {
+            l.know(w);
+        }
+        assert_eq!(l.correct("protection").as_deref(), Some("protect"));
+        assert_eq!(l.correct("protections").as_deref(), Some("protect"));
+        assert_eq!(l.correct("expiration").as_deref(), Some("expire"));
+        // ...unless that word is an action: "pending deletion" is no delete.
+        l.prefer(["delete".to_string()]);
+        l.guard(["ban".to_string()]);
+        assert_eq!(l.correct("deletion"), None);
+        assert_eq!(l.correct("suspension"), None);
     }
 
     #[test]
