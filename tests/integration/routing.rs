@@ -1499,3 +1499,48 @@ fn an_id_fills_the_parameter_whose_pattern_admits_it() {
         [("subject".to_string(), serde_json::json!(id))]
     );
 }
+
+/// A day said for a date-time field is the start of that day in UTC, with
+/// a note; a time no filter takes ("until ...") is the date a date-ahead
+/// field moves to; an ID whose unknown prefix abbreviates the parameter
+/// says that parameter's words (no "`subscription` not said").
+#[test]
+fn a_day_fills_a_date_time_field_as_its_start_in_utc() {
+    let Some(router) = router() else { return };
+    let memory = Memory::default();
+    let ctx = context(&memory, false);
+    let id = "subi_2abcdefghijklmnopqrstuvwxyz1";
+    for q in [
+        format!("extend the free trial of {id} to 2026-12-31"),
+        format!("give {id} two more weeks of trial, until 2026-12-31"),
+    ] {
+        let routing = router.route(&q, &ctx);
+        let plan = routing.plan.as_ref().expect("a plan");
+        let step = &plan.steps[0];
+        assert!(
+            step.path.ends_with("/extend_free_trial"),
+            "{q}: {}",
+            step.path
+        );
+        assert_eq!(
+            step.body,
+            Some(serde_json::json!({"extend_to": "2026-12-31T00:00:00Z"})),
+            "{q}"
+        );
+        assert!(
+            plan.notes
+                .iter()
+                .any(|n| n.contains("start of 2026-12-31 in UTC")),
+            "{q}: {:?}",
+            plan.notes
+        );
+        assert!(
+            routing
+                .why
+                .iter()
+                .all(|w| !w.contains("`subscription` not said")),
+            "{q}: {:?}",
+            routing.why
+        );
+    }
+}

@@ -14,7 +14,7 @@ use crate::intent::catalog::built::Built;
 use crate::spec::Spec;
 
 /// Bumped whenever [`Built`] changes shape or meaning.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// The cache file for a spec.
 pub fn path(dir: &Path, spec: &Spec) -> PathBuf {

@@ -12,7 +12,7 @@ use super::safety;
 use crate::intent::read::Reader;
 use crate::intent::read::doc::Doc;
 use crate::intent::read::entities::Kind;
-use crate::intent::read::ids::{Ids, abbreviation_fit};
+use crate::intent::read::ids::{Ids, abbreviation_fit, param_words};
 use crate::spec::Method;
 
 /// What choosing a destructive operation the request did not ask for costs.
@@ -465,11 +465,26 @@ fn words_score(r: &Scorer, op: usize, q: &Request, t: &mut Tally) {
     if let Some(a) = x.action.filter(|a| !q.query.contains(a) && !akin) {
         t.add(|| format!("action `{}` not said", terms.name(a)), -1.5);
     }
+    // An ID whose unknown prefix abbreviates a parameter (`subi_` for
+    // `subscription_item_id`) says that parameter's words, as a known
+    // prefix says its object's.
+    let abbreviated: Vec<String> = q
+        .stray_prefixes
+        .iter()
+        .flat_map(|prefix| {
+            v.params
+                .iter()
+                .filter(move |(p, before)| abbreviation_fit(prefix, p, before) > 1.0)
+        })
+        .flat_map(|(p, before)| param_words(p, before).into_iter().flatten())
+        .collect();
     // What an action acts on is named in its last segment
     // (`remove_password`): unsaid, it weighs more than a parent's name.
     for &w in &x.segments {
-        let covered =
-            q.query.contains(&w) || q.implied.contains(&w) || (akin && x.action == Some(w));
+        let covered = q.query.contains(&w)
+            || q.implied.contains(&w)
+            || (akin && x.action == Some(w))
+            || abbreviated.iter().any(|a| a == terms.name(w));
         if !covered {
             let points = if x.acted_on.contains(&w) { -2.0 } else { -1.0 };
             t.unsaid += 1;

@@ -41,6 +41,8 @@ pub struct Field {
     /// The ID prefixes its schema's pattern admits (`^mch_\w{27}$` ->
     /// `mch_`): the spec's own word on which IDs it takes.
     pub prefixes: Vec<String>,
+    /// The schema's `format` (`date-time`, `date`...).
+    pub format: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -375,6 +377,7 @@ fn fields(spec: &Spec, lex: &Lexicon, op: &Operation) -> Vec<Field> {
                 Vec::new()
             },
             prefixes: id_prefixes(spec.schema(p.schema).constraints.pattern.as_deref()),
+            format: spec.schema(p.schema).format.clone(),
         });
     }
     if let Some(id) = op.request_body.as_ref().and_then(|b| b.schema) {
@@ -396,6 +399,7 @@ fn fields(spec: &Spec, lex: &Lexicon, op: &Operation) -> Vec<Field> {
                 enums: enums(prop.schema),
                 about: Vec::new(),
                 prefixes: id_prefixes(spec.schema(prop.schema).constraints.pattern.as_deref()),
+                format: spec.schema(prop.schema).format.clone(),
             });
         }
     }

@@ -290,6 +290,9 @@ pub fn by_kind(r: &Filler, v: &OpVocab, doc: &Doc, now_ms: i64, f: &mut Filled) 
                 r.tables.fields_for_key("date.ahead"),
             ]
             .concat(),
+            // A time no filter took ("until 2026-12-31") is the date a
+            // date-ahead field moves to.
+            Kind::Time => r.tables.fields_for_key("date.ahead").to_vec(),
             kind => r.fields_for(kind).to_vec(),
         };
         let free_field = candidates
@@ -312,6 +315,11 @@ pub fn by_kind(r: &Filler, v: &OpVocab, doc: &Doc, now_ms: i64, f: &mut Filled) 
                 f.notes.push(note);
                 value
             }
+            Kind::Time | Kind::Date => {
+                let (value, note) = as_date(ent, field);
+                f.notes.extend(note);
+                value
+            }
             _ => r.shape(field, r.value_for(ent, &field.name)),
         };
         f.set(field, value);
@@ -329,6 +337,37 @@ pub fn by_kind(r: &Filler, v: &OpVocab, doc: &Doc, now_ms: i64, f: &mut Filled) 
         };
         f.score(format!("{} from {:?}", field.name, ent.kind), points);
         together(r, doc, f, field, e);
+    }
+}
+
+/// A date or a time as a date field takes it: a day alone in a date-time
+/// field is the start of that day in UTC, with a note saying so, since the
+/// user may have meant its end or their own time zone.
+fn as_date(ent: &Entity, field: &Field) -> (Value, Option<String>) {
+    let instant = match (&ent.value, ent.time.as_ref()) {
+        (_, Some(t)) => jiff::Timestamp::from_millisecond(t.ms).ok(),
+        (Value::String(day), None) => day
+            .parse::<jiff::civil::Date>()
+            .ok()
+            .and_then(|d| format!("{d}T00:00:00Z").parse::<jiff::Timestamp>().ok()),
+        _ => None,
+    };
+    let Some(at) = instant else {
+        return (ent.value.clone(), None);
+    };
+    let day = at.strftime("%Y-%m-%d").to_string();
+    match field.format.as_deref() {
+        Some("date-time") => {
+            let value = at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+            let note = value.ends_with("T00:00:00Z").then(|| {
+                format!(
+                    "`{}={value}` is the start of {day} in UTC; give a time if you meant another.",
+                    field.name
+                )
+            });
+            (Value::from(value), note)
+        }
+        _ => (Value::from(day), None),
     }
 }
 
