@@ -1544,3 +1544,73 @@ fn a_day_fills_a_date_time_field_as_its_start_in_utc() {
         );
     }
 }
+
+/// A second value of a kind after a word that gives it another part
+/// ("acting as") is no second target; one joined to the first ("as well
+/// as") is.
+#[test]
+fn a_value_in_another_part_is_no_second_target() {
+    let Some(router) = router() else { return };
+    let memory = Memory::default();
+    let ctx = context(&memory, false);
+    let (a, b) = (
+        "user_2Kp0Lq2Mr4Ns6Ot8Pu0Qv2Rw4S",
+        "user_2Hj6Kl8Mn0Pq2Rs4Tu6Vw8Xy0Za",
+    );
+    let plan = router
+        .route(
+            &format!("create an actor token for {a} acting as {b}"),
+            &ctx,
+        )
+        .plan
+        .expect("a plan");
+    assert_eq!(plan.steps.len(), 1, "{plan:?}");
+    let plan = router
+        .route(&format!("ban {a} as well as {b}"), &ctx)
+        .plan
+        .expect("a plan");
+    let body = serde_json::to_string(&plan.steps[0].body).unwrap_or_default();
+    assert!(body.contains(a) && body.contains(b), "{plan:?}");
+}
+
+/// A wish that something stop ("make ... stop working", "make X unable to
+/// sign in") is the action that stops it; banning what cannot be banned
+/// revokes it; the same words as a report are no write.
+#[test]
+fn a_wish_that_something_stop_is_the_action_that_stops_it() {
+    let Some(router) = router() else { return };
+    let memory = Memory::default();
+    let ctx = context(&memory, false);
+    for (q, want) in [
+        (
+            "make the api key ak_2Ki4Ll6Ke8Yy0Xx2Yy4Zz6Aa8 stop working",
+            "POST /api_keys/{apiKeyID}/revoke",
+        ),
+        (
+            "make user_2Kp0Lq2Mr4Ns6Ot8Pu0Qv2Rw4S unable to sign in",
+            "POST /users/{user_id}/ban",
+        ),
+        (
+            "suspend sess_2Kp0Lq2Mr4Ns6Ot8Pu0Qv2Rw4S",
+            "POST /sessions/{session_id}/revoke",
+        ),
+    ] {
+        let plan = router.route(q, &ctx).plan.expect(q);
+        assert_eq!(plan.steps[0].label(), want, "{q}");
+    }
+    for q in [
+        "user_2Kp0Lq2Mr4Ns6Ot8Pu0Qv2Rw4S is unable to sign in",
+        "why did ak_2Ki4Ll6Ke8Yy0Xx2Yy4Zz6Aa8 stop working?",
+    ] {
+        let routing = router.route(q, &ctx);
+        assert!(
+            routing
+                .plan
+                .iter()
+                .flat_map(|p| &p.steps)
+                .all(|s| s.method == clerk_backend_api::spec::Method::Get),
+            "{q}: {:?}",
+            routing.plan
+        );
+    }
+}

@@ -324,8 +324,13 @@ fn leftovers(r: &Filler, v: &OpVocab, doc: &Doc, f: &mut Filled) {
             if after(e, &words.change_from) && after(twin, &words.change_to) {
                 continue;
             }
-            f.add_target(slot, ent.value.clone());
-            continue;
+            if !after(e, &words.apart) || after(e, &words.together) {
+                f.add_target(slot, ent.value.clone());
+                continue;
+            }
+            // Another part than its twin's, which this operation has no
+            // field for: unused, below.
+            f.used[e] = false;
         }
         // A value of another kind for the same single field ("allowlist
         // a@x.io and +14155550123": both are an `identifier`): one more

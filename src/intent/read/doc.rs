@@ -67,6 +67,11 @@ pub struct Words {
     /// b.com"), as token sequences.
     pub change_from: Vec<Vec<String>>,
     pub change_to: Vec<Vec<String>>,
+    /// Words before a value in another part than its kind's first one
+    /// ("acting as user_2").
+    pub apart: Vec<Vec<String>>,
+    /// Words that join a value to the others ("as well as").
+    pub together: Vec<Vec<String>>,
 }
 
 impl Words {
@@ -135,6 +140,8 @@ impl Words {
             },
             change_from: phrases(table.list("change.from")),
             change_to: phrases(table.list("change.to")),
+            apart: phrases(table.list("apart")),
+            together: phrases(table.list("together")),
         }
     }
 
