@@ -56,9 +56,12 @@ pub async fn explicit(
             path,
         )));
     };
-    // Words without `=` are targets: `POST /users/{user_id}/ban user_1 user_2`.
-    let (targets, items): (Vec<String>, Vec<String>) =
-        items.into_iter().partition(|i| !i.contains('='));
+    // Words without `=` are targets: `POST /users/{user_id}/ban user_1 user_2`;
+    // but `file@./logo.png` is a file to upload.
+    let files = crate::plan::uploads::op_files(spec, found.op);
+    let (targets, items): (Vec<String>, Vec<String>) = items
+        .into_iter()
+        .partition(|i| !i.contains('=') && !crate::plan::uploads::is_file_item(i, &files));
     let body = body::request_body(found.op, options, &items, !app.repl)?;
     let mut plan =
         explicit_plan::build(spec, &found, path, &items, body).map_err(AppError::Usage)?;
@@ -129,6 +132,7 @@ pub async fn run_plan_with(
     }
     plan.check_path_values().map_err(AppError::Usage)?;
     plan.check_fan_out().map_err(AppError::Usage)?;
+    crate::plan::uploads::mark(spec, &mut plan);
     check_plan(spec, &plan).map_err(|e| {
         AppError::Usage(format!(
             "{e}: give a value the spec allows; nothing was sent"

@@ -70,6 +70,9 @@ pub struct Request {
     pub method: Method,
     pub url: String,
     pub body: Option<Value>,
+    /// Body fields that are local files: with any, the body is sent as
+    /// `multipart/form-data`, each file read as it is sent.
+    pub files: Vec<(String, std::path::PathBuf)>,
 }
 
 /// A response: its status and body (JSON; a string when the body is not
@@ -123,6 +126,8 @@ pub enum ClientError {
         "the TLS connection to {url} failed ({reason}); it is not retried, check the certificate or --base-url"
     )]
     Tls { url: String, reason: String },
+    #[error("cannot read {path} to upload it ({reason}); nothing was sent")]
+    File { path: String, reason: String },
 }
 
 /// Checks a base URL: https anywhere, http only on loopback.
@@ -268,6 +273,9 @@ impl Bapi {
                         limit_mib: self.config.max_body / (1024 * 1024),
                     });
                 }
+                Err(Failure::File((path, reason))) => {
+                    return Err(ClientError::File { path, reason });
+                }
                 Err(Failure::Http(e)) if e.is_timeout() => {
                     return Err(ClientError::Timeout {
                         url: url.to_string(),
@@ -358,7 +366,9 @@ impl Bapi {
             .request(method, url.clone())
             .header("Authorization", &self.auth)
             .header("Accept", "application/json");
-        if let Some(body) = &req.body {
+        if !req.files.is_empty() {
+            builder = builder.multipart(form(req).map_err(Failure::File)?);
+        } else if let Some(body) = &req.body {
             builder = builder.json(body);
         }
         let mut resp = builder.send().await.map_err(Failure::Http)?;
@@ -402,6 +412,39 @@ impl Bapi {
 enum Failure {
     Http(reqwest::Error),
     TooLarge,
+    /// A file to upload could not be read: its path and why.
+    File((String, String)),
+}
+
+/// A multipart body: each file as a part named by its field (its file name
+/// and a media type from its extension), every other field as text.
+fn form(req: &Request) -> Result<reqwest::multipart::Form, (String, String)> {
+    let mut form = reqwest::multipart::Form::new();
+    for (name, path) in &req.files {
+        let failed = |e: String| (path.display().to_string(), e);
+        // A CLI sending one request: reading a small file blocks nothing else.
+        let bytes = std::fs::read(path).map_err(|e| failed(e.to_string()))?;
+        let mut part = reqwest::multipart::Part::bytes(bytes)
+            .mime_str(mime_guess::from_path(path).first_or_octet_stream().as_ref())
+            .map_err(|e| failed(e.to_string()))?;
+        if let Some(file_name) = path.file_name() {
+            part = part.file_name(file_name.to_string_lossy().into_owned());
+        }
+        form = form.part(name.clone(), part);
+    }
+    if let Some(Value::Object(body)) = &req.body {
+        for (name, value) in body {
+            if req.files.iter().any(|(f, _)| f == name) {
+                continue;
+            }
+            let text = match value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            form = form.text(name.clone(), text);
+        }
+    }
+    Ok(form)
 }
 
 /// `url` parsed, refused when parsing would change it: the address sent

@@ -6,7 +6,8 @@
 //!   string body field (converted when the field is a number or boolean);
 //! - `max_allowed_memberships:=5`, `public_metadata:={"plan":"pro"}`: raw
 //!   JSON body field;
-//! - `public_metadata.plan=pro`: a nested body field.
+//! - `public_metadata.plan=pro`: a nested body field;
+//! - `file@./logo.png`: a file to upload (a field of a multipart body).
 
 use serde_json::{Map, Value};
 
@@ -22,6 +23,8 @@ pub enum Sep {
     Field,
     /// `:=`
     Raw,
+    /// `@`: the path of a file to upload.
+    File,
 }
 
 /// One `name<sep>value` item.
@@ -34,10 +37,24 @@ pub struct Item<'a> {
 
 /// Splits an item at its first separator, as httpie does.
 pub fn parse_item(text: &str) -> Result<Item<'_>, String> {
+    // `file@path`: an `@` before any `=`, after a plain field name.
+    if let Some(at) = text.find('@')
+        && text.find('=').is_none_or(|eq| at < eq)
+        && at > 0
+        && text[..at]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return Ok(Item {
+            name: &text[..at],
+            sep: Sep::File,
+            value: &text[at + 1..],
+        });
+    }
     let Some(eq) = text.find('=') else {
         return Err(format!(
             "`{text}` is not an item; items look like name=value (body or query), \
-             name==value (query) or name:=json (raw JSON)"
+             name==value (query), name:=json (raw JSON) or name@path (a file to upload)"
         ));
     };
     let (name, sep, value) = if eq > 0 && text.as_bytes()[eq - 1] == b':' {
@@ -129,10 +146,12 @@ fn add_query(
 }
 
 /// The request body's schema, when the operation takes a JSON body.
+/// The schema of the body's fields: a JSON body's, or a form's (whose
+/// files [`super::uploads`] sends from the paths given for them).
 pub fn body_schema(op: &Operation) -> Option<SchemaId> {
     op.request_body
         .as_ref()
-        .filter(|b| b.content_type.contains("json"))
+        .filter(|b| b.content_type.contains("json") || b.content_type == "multipart/form-data")
         .and_then(|b| b.schema)
 }
 
@@ -195,7 +214,24 @@ fn body_field(spec: &Spec, op: &Operation, step: &mut Step, item: &Item) -> Resu
             }
         }
     }
+    let file = known && spec.schema(target).format.as_deref() == Some("binary");
+    if (item.sep == Sep::File) != file && !(file && item.sep == Sep::Field) {
+        return Err(if file {
+            format!(
+                "`{}` is a file to upload: give its path, as {}@PATH",
+                item.name, item.name
+            )
+        } else {
+            format!(
+                "`{}` is no file field of {}; give it as {}=VALUE",
+                item.name,
+                op.label(),
+                item.name
+            )
+        });
+    }
     let value = match (item.sep, known) {
+        (Sep::File, _) => Value::String(item.value.to_string()),
         (Sep::Raw, true) => {
             let v = raw(item)?;
             check(spec, target, item.name, &v)?;

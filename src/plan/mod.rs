@@ -14,6 +14,7 @@ pub mod explicit;
 pub mod items;
 pub mod links;
 pub mod missing;
+pub mod uploads;
 pub mod values;
 
 use serde::Serialize;
@@ -61,6 +62,10 @@ pub struct Step {
     /// Runs once per target instead of once ([`each`]); only the last step
     /// of a plan may fan out.
     pub each: Option<each::Each>,
+    /// The body fields that are local files, sent as `multipart/form-data`
+    /// ([`uploads`]); empty for a JSON body.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub uploads: Vec<String>,
 }
 
 /// Where a value goes in a step.
@@ -148,6 +153,7 @@ impl Step {
             purpose: String::new(),
             expect_one: None,
             each: None,
+            uploads: Vec::new(),
         }
     }
 

@@ -38,7 +38,8 @@ pub fn step_url(step: &Step, base_url: &str) -> String {
 }
 
 /// The body as planned, with linked values shown as `{step N: /pointer}`
-/// (merged ones keep the planned value; [`link_notes`] says so).
+/// (merged ones keep the planned value; [`link_notes`] says so) and each
+/// file to upload as what will be read.
 pub fn display_body(step: &Step) -> Option<Value> {
     let mut body = step.body.clone();
     for l in &step.links {
@@ -46,6 +47,19 @@ pub fn display_body(step: &Step) -> Option<Value> {
             let b = body.get_or_insert_with(|| json!({}));
             let shown = Value::String(format!("{{step {}: {}}}", l.step + 1, l.pointer));
             crate::plan::links::put(b, pointer, shown);
+        }
+    }
+    if let Some(Value::Object(map)) = &mut body {
+        for (name, path) in crate::plan::uploads::files(step) {
+            let size = std::fs::metadata(&path).map_or_else(
+                |e| format!("cannot be read: {e}"),
+                |m| format!("{} bytes", m.len()),
+            );
+            let shown = format!(
+                "file {} ({size}), sent as multipart/form-data",
+                path.display()
+            );
+            map.insert(name, Value::String(shown));
         }
     }
     body
@@ -240,7 +254,11 @@ pub fn curl(plan: &Plan, base_url: &str) -> String {
         }
         cmd.push_str(&format!(" {}", curl_url(step, base_url)));
         cmd.push_str(" \\\n  -H \"Authorization: Bearer $CLERK_SECRET_KEY\"");
-        if let Some(body) = curl_body(step) {
+        if !step.uploads.is_empty() {
+            for part in curl_form(step) {
+                cmd.push_str(&format!(" \\\n  -F {part}"));
+            }
+        } else if let Some(body) = curl_body(step) {
             cmd.push_str(" \\\n  -H 'Content-Type: application/json'");
             cmd.push_str(&format!(" \\\n  -d {body}"));
         }
@@ -279,6 +297,28 @@ fn curl_url(step: &Step, base_url: &str) -> String {
     } else {
         quote(&url)
     }
+}
+
+/// A multipart body as curl's `-F` parts: `name=@path` for a file, as
+/// curl reads it, `name=value` for the rest.
+fn curl_form(step: &Step) -> Vec<String> {
+    let Some(Value::Object(body)) = &step.body else {
+        return Vec::new();
+    };
+    let files = crate::plan::uploads::files(step);
+    body.iter()
+        .map(
+            |(name, value)| match files.iter().find(|(f, _)| f == name) {
+                Some((_, path)) => quote(&format!("{name}=@{}", path.display())),
+                None => {
+                    let text = value
+                        .as_str()
+                        .map_or_else(|| value.to_string(), str::to_string);
+                    quote(&format!("{name}={text}"))
+                }
+            },
+        )
+        .collect()
 }
 
 fn curl_body(step: &Step) -> Option<String> {

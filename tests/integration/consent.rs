@@ -87,6 +87,17 @@ fn sample(spec: &Spec, id: SchemaId, depth: usize) -> Value {
 
 /// `METHOD /concrete/path [query items] [-d body]` for an operation, with
 /// every required value given.
+/// A small image file, for the operations that upload one.
+fn upload_file() -> &'static std::path::Path {
+    static FILE: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    FILE.get_or_init(|| {
+        let file = crate::support::test_home().join("consent-logo.png");
+        std::fs::create_dir_all(crate::support::test_home()).expect("test home");
+        std::fs::write(&file, b"\x89PNG\r\n\x1a\n").expect("an image file");
+        file
+    })
+}
+
 fn explicit_args(spec: &Spec, op: &Operation) -> Vec<String> {
     let mut path = op.path.clone();
     for p in op.path_params() {
@@ -105,11 +116,19 @@ fn explicit_args(spec: &Spec, op: &Operation) -> Vec<String> {
         step.body = Some(json!({}));
     }
     let plan = Plan::new(&spec.version, vec![step], "probe");
+    let files = clerk_backend_api::plan::uploads::op_files(spec, op);
     let mut body = Map::new();
     for m in missing::find(spec, &plan) {
-        if let clerk_backend_api::plan::Slot::Body(_) = m.slot {
+        if let clerk_backend_api::plan::Slot::Body(_) = m.slot
+            && !files.contains(&m.name)
+        {
             body.insert(m.name.clone(), sample(spec, m.schema, 0));
         }
+    }
+    // A file to upload is a real one, so that only consent stands between
+    // the request and the server.
+    for name in &files {
+        args.push(format!("{name}@{}", upload_file().display()));
     }
     if !body.is_empty() {
         args.push("-d".into());
@@ -131,10 +150,6 @@ fn switch_forms() -> Vec<String> {
 
 fn cases(spec: &Spec, op: &Operation, full: bool) -> Vec<Case> {
     let base = explicit_args(spec, op);
-    let uploads = op
-        .request_body
-        .as_ref()
-        .is_some_and(|b| b.content_type.starts_with("multipart/"));
     let with = |extra: &[&str]| {
         let mut a = base.clone();
         a.extend(extra.iter().map(|s| s.to_string()));
@@ -197,12 +212,7 @@ fn cases(spec: &Spec, op: &Operation, full: bool) -> Vec<Case> {
             what: "--yes (the positive control)".into(),
             args: with(&["--yes"]),
             scopes: Some(all),
-            // A file upload is refused with the curl that does it.
-            allowed: if uploads {
-                Allowed::Nothing
-            } else {
-                Allowed::Sent
-            },
+            allowed: Allowed::Sent,
         },
     ];
     let forms = if full {

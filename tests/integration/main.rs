@@ -18,6 +18,7 @@ mod execute_key;
 mod execute_pipeline;
 mod execute_plans;
 mod execute_pty;
+mod execute_uploads;
 mod execute_warnings;
 mod fastpaths;
 mod fuzz;

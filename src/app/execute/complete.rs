@@ -3,27 +3,36 @@
 //! what is missing (exit 2).
 
 use crate::app::AppError;
-use crate::client::bapi::DEFAULT_BASE_URL;
 use crate::console::Console;
 use crate::pipeline::texts::text;
 use crate::plan::Plan;
 use crate::plan::missing::{self, Missing};
+use crate::plan::uploads;
 use crate::plan::values;
 use crate::render::table::one_line;
 use crate::spec::Spec;
 
-/// Fills every missing value, or says what is missing. A file to upload
-/// (a `multipart/form-data` body) cannot be given here: that is said, with
-/// the curl command that does it, before anything is asked or sent.
+/// Fills every missing value, or says what is missing; then every file to
+/// upload must be a readable file, before anything is asked or sent.
 pub fn complete(
     spec: &Spec,
     plan: &mut Plan,
     found: Vec<Missing>,
     console: &mut dyn Console,
 ) -> Result<(), AppError> {
-    if let Some(upload) = uploads(spec, plan) {
-        return Err(AppError::Usage(upload));
+    ask_missing(spec, plan, found, console)?;
+    match uploads::unreadable(plan) {
+        Some(why) => Err(AppError::Usage(why)),
+        None => Ok(()),
     }
+}
+
+fn ask_missing(
+    spec: &Spec,
+    plan: &mut Plan,
+    found: Vec<Missing>,
+    console: &mut dyn Console,
+) -> Result<(), AppError> {
     if found.is_empty() {
         return Ok(());
     }
@@ -85,35 +94,6 @@ fn ask_one(
         "cancelled: {} is required; nothing was sent",
         m.name
     )))
-}
-
-/// The sentence for the first step whose body is a file upload.
-fn uploads(spec: &Spec, plan: &Plan) -> Option<String> {
-    plan.steps.iter().find_map(|step| {
-        let op = missing::operation(spec, step)?;
-        let body = op.request_body.as_ref()?;
-        if !body.content_type.starts_with("multipart/") {
-            return None;
-        }
-        let mut form = Vec::new();
-        for p in body.schema.map(|id| spec.properties(id)).unwrap_or_default() {
-            let binary = spec.schema(p.schema).format.as_deref() == Some("binary");
-            if binary {
-                form.push(format!("-F '{}=@PATH'", p.name));
-            } else if p.required {
-                form.push(format!("-F '{}=VALUE'", p.name));
-            }
-        }
-        Some(format!(
-            "{} uploads a file ({}), which clerk-backend-api does not send; nothing was sent. \
-             Upload it with curl: curl -X {} '{DEFAULT_BASE_URL}{}' -H \"Authorization: Bearer $CLERK_SECRET_KEY\" {}",
-            op.label(),
-            body.content_type,
-            step.method,
-            step.concrete_path(),
-            form.join(" ")
-        ))
-    })
 }
 
 /// A field named like a secret (`password`, `client_secret`...): the words

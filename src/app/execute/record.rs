@@ -67,6 +67,7 @@ pub async fn write(
             method: read.step.method,
             url: url.clone(),
             body: None,
+            files: Vec::new(),
         };
         match client.send(&req, notify).await {
             Ok(r) if r.ok() => match read.keep(r.body) {
@@ -94,6 +95,7 @@ pub async fn write(
         method: step.method,
         url: entry.url.clone(),
         body: step.body.clone(),
+        files: crate::plan::uploads::files(step),
     };
     let reply = client.send(&req, notify).await;
     entry.time = crate::journal::now();

@@ -47,6 +47,7 @@ impl Runner<'_> {
             method: step.method,
             url: step_url(step, self.client.base_url()),
             body: step.body.clone(),
+            files: crate::plan::uploads::files(step),
         };
         let context = self.context();
         let console = &mut *self.console;

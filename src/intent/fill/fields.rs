@@ -293,6 +293,13 @@ pub fn by_kind(r: &Filler, v: &OpVocab, doc: &Doc, now_ms: i64, f: &mut Filled) 
             // A time no filter took ("until 2026-12-31") is the date a
             // date-ahead field moves to.
             Kind::Time => r.tables.fields_for_key("date.ahead").to_vec(),
+            // A path is the file a form's binary field uploads.
+            Kind::File => v
+                .fields
+                .iter()
+                .filter(|x| x.format.as_deref() == Some("binary"))
+                .map(|x| x.name.clone())
+                .collect(),
             kind => r.fields_for(kind).to_vec(),
         };
         let free_field = candidates

@@ -30,6 +30,8 @@ pub enum Kind {
     Time,
     /// An operation named by `group.name` (`users.ban`) or operationId.
     Op,
+    /// A local file's path (`./brand/logo.png`, `~/logo.png`, `logo.png`).
+    File,
 }
 
 /// Slot names of rules that are entity kinds (besides ID parameters).
@@ -106,6 +108,7 @@ pub struct Extractor {
     number: Regex,
     key: Regex,
     short_duration: Regex,
+    file: Regex,
     pub time: TimeWords,
     /// `(role, words)`.
     roles: Vec<(String, Vec<String>)>,
@@ -178,6 +181,12 @@ impl Extractor {
             number: re(r"^-?[0-9]+(\.[0-9]+)?$"),
             key: re(r"^[A-Za-z_][A-Za-z0-9_.\-]*$"),
             short_duration: re(r"^([0-9]+)(s|m|h|d)$"),
+            // Relative to here or home; absolute with an extension (an API
+            // path has none); a bare name of an image, which uploads take.
+            file: re(concat!(
+                r"^((~|\.{1,2})/\S+|/(\S+/)*\S+\.[A-Za-z0-9]{1,5}",
+                r"|[\w\-.]+\.(?i:png|jpe?g|gif|webp|svg|ico|bmp|avif|heic|tiff?))$"
+            )),
             time: TimeWords::new(&grammar.time),
             roles,
             role_cues: phrases(grammar.roles.list("cue")),
@@ -290,6 +299,8 @@ impl Extractor {
         }
         let kind = if self.email.is_match(text) {
             Kind::Email
+        } else if self.file.is_match(text) && !self.url.is_match(text) {
+            Kind::File
         } else if self.url.is_match(text) {
             Kind::Url
         } else if self.phone.is_match(text) {
