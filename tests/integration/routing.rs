@@ -1614,3 +1614,24 @@ fn a_wish_that_something_stop_is_the_action_that_stops_it() {
         );
     }
 }
+
+/// A bare number fills only a field whose bounds take it (a six-digit code
+/// is no page size); a count said before what it counts still fills it,
+/// for the check to refuse in words.
+#[test]
+fn a_bare_number_fills_only_a_field_whose_bounds_take_it() {
+    let Some(router) = router() else { return };
+    let memory = Memory::default();
+    let ctx = context(&memory, false);
+    let limit = |q: &str| {
+        router
+            .route(q, &ctx)
+            .plan
+            .and_then(|p| p.steps.last().cloned())
+            .and_then(|s| s.query.into_iter().find(|(k, _)| k == "limit"))
+            .map(|(_, v)| v)
+    };
+    assert_eq!(limit("list the users matching 482913"), None);
+    assert_eq!(limit("show 900 users"), Some(serde_json::json!(900)));
+    assert_eq!(limit("list 20 users"), Some(serde_json::json!(20)));
+}

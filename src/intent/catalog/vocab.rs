@@ -43,6 +43,8 @@ pub struct Field {
     pub prefixes: Vec<String>,
     /// The schema's `format` (`date-time`, `date`...).
     pub format: Option<String>,
+    /// The schema's numeric bounds, if any.
+    pub range: (Option<f64>, Option<f64>),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -341,6 +343,18 @@ pub fn id_prefixes(pattern: Option<&str>) -> Vec<String> {
     names.iter().map(|n| format!("{n}_")).collect()
 }
 
+fn range(spec: &Spec, id: crate::spec::SchemaId) -> (Option<f64>, Option<f64>) {
+    let c = &spec.schema(id).constraints;
+    (c.minimum, c.maximum)
+}
+
+impl Field {
+    /// Whether a number is within the field's bounds.
+    pub fn admits(&self, n: f64) -> bool {
+        self.range.0.is_none_or(|min| n >= min) && self.range.1.is_none_or(|max| n <= max)
+    }
+}
+
 fn fields(spec: &Spec, lex: &Lexicon, op: &Operation) -> Vec<Field> {
     let mut out = Vec::new();
     let enums = |id| -> Vec<String> {
@@ -378,6 +392,7 @@ fn fields(spec: &Spec, lex: &Lexicon, op: &Operation) -> Vec<Field> {
             },
             prefixes: id_prefixes(spec.schema(p.schema).constraints.pattern.as_deref()),
             format: spec.schema(p.schema).format.clone(),
+            range: range(spec, p.schema),
         });
     }
     if let Some(id) = op.request_body.as_ref().and_then(|b| b.schema) {
@@ -400,6 +415,7 @@ fn fields(spec: &Spec, lex: &Lexicon, op: &Operation) -> Vec<Field> {
                 about: Vec::new(),
                 prefixes: id_prefixes(spec.schema(prop.schema).constraints.pattern.as_deref()),
                 format: spec.schema(prop.schema).format.clone(),
+                range: range(spec, prop.schema),
             });
         }
     }

@@ -302,10 +302,19 @@ pub fn by_kind(r: &Filler, v: &OpVocab, doc: &Doc, now_ms: i64, f: &mut Filled) 
                 .collect(),
             kind => r.fields_for(kind).to_vec(),
         };
-        let free_field = candidates
-            .iter()
-            .filter_map(|c| v.field(c))
-            .find(|x| matches!(x.place, Place::Query | Place::Body) && !f.is_set(&x.name));
+        // A bare number fills only a field whose bounds take it: a six-digit
+        // code is no page size. A count said before what it counts ("900
+        // users") is one all the same, for the check to refuse in words.
+        let counts = doc
+            .terms_at(ent.last + 1)
+            .any(|t| v.segments.iter().flatten().any(|s| s == t));
+        let fits = |x: &Field| match (ent.kind, ent.value.as_f64()) {
+            (Kind::Number, Some(n)) => counts || x.admits(n),
+            _ => true,
+        };
+        let free_field = candidates.iter().filter_map(|c| v.field(c)).find(|x| {
+            matches!(x.place, Place::Query | Place::Body) && !f.is_set(&x.name) && fits(x)
+        });
         let Some(field) = free_field else { continue };
         f.used[e] = true;
         let value = match ent.kind {
