@@ -15,6 +15,7 @@ use clerk_backend_api::intent::{Context, Router};
 use clerk_backend_api::memory::Memory;
 use clerk_backend_api::pipeline;
 use clerk_backend_api::plan;
+use clerk_backend_api::plan::check::check_plan;
 use serde_json::Value;
 
 /// A fixed moment, so time filters are reproducible.
@@ -90,6 +91,14 @@ fn judge(router: &Router, line: &Value) -> Outcome {
         .filter_map(Value::as_str)
         .filter(|v| !steps.contains(v) && !whole.contains(v))
         .collect();
+    // A plan the last check before sending would refuse is no answer,
+    // whatever literals it holds (`limit=15551234567`).
+    if let Some(Err(why)) = latest().map(|spec| check_plan(spec, &plan)) {
+        let mut o = fail(format!("got {last}, refused by the plan check: {why}"));
+        o.top3 = top3;
+        o.abstained = abstained;
+        return o;
+    }
     if !ops.contains(&last.as_str()) || !missing.is_empty() {
         let mut o = fail(format!(
             "got {last} (want {ops:?}){}; values missing {missing:?}\n      steps {steps}\n      why {:?}",
@@ -146,6 +155,13 @@ fn measure(router: &Router, file: &Path) -> f64 {
         100.0 * overall
     );
     overall
+}
+
+/// The latest spec, digested once for every line a corpus judges.
+fn latest() -> Option<&'static clerk_backend_api::spec::Spec> {
+    static SPEC: std::sync::OnceLock<Option<clerk_backend_api::spec::Spec>> =
+        std::sync::OnceLock::new();
+    SPEC.get_or_init(|| common::spec("2026-05-12")).as_ref()
 }
 
 fn router() -> Option<Router> {
@@ -1634,4 +1650,61 @@ fn a_bare_number_fills_only_a_field_whose_bounds_take_it() {
     assert_eq!(limit("list the users matching 482913"), None);
     assert_eq!(limit("show 900 users"), Some(serde_json::json!(900)));
     assert_eq!(limit("list 20 users"), Some(serde_json::json!(20)));
+}
+
+/// A value said for an object goes in the property it fills, or the
+/// object's one required property; a word after a field with allowed
+/// values is its value only if allowed; a path parameter's own name is
+/// never its value. Every such plan passes the check before sending.
+#[test]
+fn values_take_the_shape_their_field_allows() {
+    let Some(router) = router() else { return };
+    let Some(spec) = latest() else { return };
+    let memory = Memory::default();
+    let ctx = context(&memory, false);
+    let (a, b) = (
+        "user_2Kp0Lq2Mr4Ns6Ot8Pu0Qv2Rw4S",
+        "user_2Hj6Kl8Mn0Pq2Rs4Tu6Vw8Xy0Za",
+    );
+    let cases = [
+        (
+            format!("create an actor token for {a} with actor {b}"),
+            serde_json::json!({"actor": {"sub": b}, "user_id": a}),
+        ),
+        (
+            format!("create an agent task on behalf of {a}"),
+            serde_json::json!({"on_behalf_of": {"user_id": a}}),
+        ),
+    ];
+    for (q, want) in cases {
+        let plan = router.route(&q, &ctx).plan.expect("a plan");
+        assert_eq!(plan.steps.len(), 1, "{q}: {plan:?}");
+        let body = plan.steps[0].body.clone().unwrap_or_default();
+        for (k, v) in want.as_object().into_iter().flatten() {
+            assert_eq!(body.get(k), Some(v), "{q}: {body}");
+        }
+    }
+    for (q, name, want) in [
+        (
+            "list the verified organization domains over all the orgs".to_string(),
+            "verified",
+            "true",
+        ),
+        (
+            format!("list oauth tokens of {a} for provider google"),
+            "provider",
+            "oauth_google",
+        ),
+    ] {
+        let plan = router.route(&q, &ctx).plan.expect("a plan");
+        check_plan(spec, &plan).unwrap_or_else(|e| panic!("{q}: {e}"));
+        let step = &plan.steps[0];
+        let got = step
+            .query
+            .iter()
+            .chain(&step.path_params)
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone());
+        assert_eq!(got, Some(serde_json::json!(want)), "{q}: {step:?}");
+    }
 }

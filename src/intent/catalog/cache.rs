@@ -14,7 +14,7 @@ use crate::intent::catalog::built::Built;
 use crate::spec::Spec;
 
 /// Bumped whenever [`Built`] changes shape or meaning.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 
 /// The cache file for a spec.
 pub fn path(dir: &Path, spec: &Spec) -> PathBuf {

@@ -45,6 +45,9 @@ pub struct Field {
     pub format: Option<String>,
     /// The schema's numeric bounds, if any.
     pub range: (Option<f64>, Option<f64>),
+    /// An object's properties, and whether each is required: where a bare
+    /// value said for the object goes (`actor` -> `sub`).
+    pub inner: Vec<(String, bool)>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -393,6 +396,7 @@ fn fields(spec: &Spec, lex: &Lexicon, op: &Operation) -> Vec<Field> {
             prefixes: id_prefixes(spec.schema(p.schema).constraints.pattern.as_deref()),
             format: spec.schema(p.schema).format.clone(),
             range: range(spec, p.schema),
+            inner: Vec::new(),
         });
     }
     if let Some(id) = op.request_body.as_ref().and_then(|b| b.schema) {
@@ -416,6 +420,11 @@ fn fields(spec: &Spec, lex: &Lexicon, op: &Operation) -> Vec<Field> {
                 prefixes: id_prefixes(spec.schema(prop.schema).constraints.pattern.as_deref()),
                 format: spec.schema(prop.schema).format.clone(),
                 range: range(spec, prop.schema),
+                inner: spec
+                    .properties(prop.schema)
+                    .iter()
+                    .map(|q| (q.name.to_string(), q.required))
+                    .collect(),
             });
         }
     }

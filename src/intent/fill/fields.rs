@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::Filler;
-use super::{Filled, id_fields, only_takes, set_path};
+use super::{Filled, id_fields, id_params, only_takes, set_path};
 use crate::intent::catalog::rules::{Assigned, Capture, Hit};
 use crate::intent::catalog::vocab::{Field, OpVocab, Place};
 use crate::intent::fill::phrases::{self, Said};
@@ -87,12 +87,20 @@ pub fn named(r: &Filler, v: &OpVocab, doc: &Doc, f: &mut Filled) {
         if own_field && !field.required {
             continue;
         }
-        let Some(m) = phrases::mention(doc, field, &r.read.words) else {
+        // The operation's own word names the field where a value follows
+        // it ("an actor token ... with actor user_2"), not where it names
+        // the operation.
+        let mut m = phrases::mention(doc, field, &r.read.words);
+        while own_field
+            && let Some(at) = m
+                .as_ref()
+                .filter(|m| !value_shaped_after(doc, m.next, &r.read.words, &f.used))
+        {
+            m = phrases::mention_from(doc, field, &r.read.words, at.next);
+        }
+        let Some(m) = m else {
             continue;
         };
-        if own_field && !value_shaped_after(doc, m.next, &r.read.words, &f.used) {
-            continue;
-        }
         let taken = |e: usize| f.used[e];
         let after = phrases::After {
             taken: &taken,
@@ -106,9 +114,26 @@ pub fn named(r: &Filler, v: &OpVocab, doc: &Doc, f: &mut Filled) {
             }
             // A flag takes only a true or false, not an ID, email or domain:
             // "satellite domain x.com" names the flag, x.com is the name.
+            // An object (an actor's claims) takes a value in the property
+            // that value fills (`on_behalf_of.user_id`), or its one
+            // required property (`actor.sub`).
+            Some(Said::Entity(e))
+                if !f.used[e]
+                    && field.kind == JsonKind::Object
+                    && let Some(inner) = nested(r, field, &doc.entities[e]) =>
+            {
+                f.used[e] = true;
+                let value = r.value_for(&doc.entities[e], &inner);
+                f.score(format!("{}.{inner} named", field.name), named_points(field));
+                f.set(field, serde_json::json!({ inner: value }));
+                f.named += 1;
+                continue;
+            }
+            // Otherwise an object takes no bare ID or word.
             Some(Said::Entity(e))
                 if !f.used[e]
                     && doc.entities[e].kind != Kind::Time
+                    && field.kind != JsonKind::Object
                     && (field.kind != JsonKind::Boolean
                         || r.value_for(&doc.entities[e], &field.name).is_boolean()) =>
             {
@@ -131,9 +156,49 @@ pub fn named(r: &Filler, v: &OpVocab, doc: &Doc, f: &mut Filled) {
             }
             _ => continue,
         };
-        f.set(field, r.shape(field, value));
+        let value = r.shape(field, value);
+        // A word after a field with allowed values is its value only if it
+        // is one ("verified across all orgs" is no `verified=across`): a
+        // true/false filter named in full is then on.
+        let allowed = |v: &Value| {
+            let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            field.enums.is_empty()
+                || field.enums.contains(&text)
+                || super::forms::spelled(r, field, &text).is_some()
+        };
+        let value = match value {
+            v if allowed(&v) && (field.kind != JsonKind::Object || v.is_object()) => v,
+            _ if m.full && field.kind == JsonKind::Boolean => Value::Bool(r.polarity(doc)),
+            _ if m.full && field.enums.iter().any(|e| e == "true") => {
+                Value::from(r.polarity(doc).to_string())
+            }
+            _ => continue,
+        };
+        f.set(field, value);
         f.named += 1;
         f.score(format!("{} named", field.name), named_points(field));
+    }
+}
+
+/// The property of object `field` a bare value goes in: the first its kind
+/// fills, else the object's one required property.
+fn nested(r: &Filler, field: &Field, ent: &Entity) -> Option<String> {
+    let has = |name: &str| field.inner.iter().any(|(n, _)| n == name);
+    let by_kind = match ent.kind {
+        Kind::Id => id_params(r, ent),
+        kind => r.fields_for(kind),
+    };
+    if let Some(name) = by_kind.iter().find(|c| has(c)) {
+        return Some(name.clone());
+    }
+    match field
+        .inner
+        .iter()
+        .filter(|(_, required)| *required)
+        .collect::<Vec<_>>()[..]
+    {
+        [(name, _)] => Some(name.clone()),
+        _ => None,
     }
 }
 

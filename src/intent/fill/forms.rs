@@ -31,7 +31,7 @@ pub fn normalize(r: &Filler, v: &OpVocab, f: &mut Filled) {
 }
 
 /// The spec's spelling of `text` for `field`, when it differs.
-fn spelled(r: &Filler, field: &Field, text: &str) -> Option<String> {
+pub(super) fn spelled(r: &Filler, field: &Field, text: &str) -> Option<String> {
     let lower = text.to_lowercase();
     if !field.enums.is_empty() {
         if field.enums.iter().any(|e| e == text) {

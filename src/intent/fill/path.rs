@@ -203,7 +203,13 @@ fn free_word(r: &Filler, v: &OpVocab, doc: &Doc, f: &Filled, p: &str) -> Option<
     let id_param = r.ids.is_id_param(p);
     let takes =
         |cue: &str| p.contains(cue) || v.field(p).is_some_and(|x| x.about.iter().any(|w| w == cue));
+    // A parameter's own name ("provider") is where its value is said, not
+    // the value.
+    let own = crate::intent::read::lexicon::words(p);
     (0..doc.tokens.len()).find_map(|k| {
+        if doc.terms_at(k).any(|t| own.iter().any(|w| w == t)) {
+            return None;
+        }
         let cue = value_cue(r, doc, k);
         let cued = cue.is_some();
         let small = r.read.words.value_cue.contains(&doc.tokens[k].lower);

@@ -25,6 +25,11 @@ pub struct Mention {
 /// head without a trailing generic word (`address`, `id`, `url`), or, for
 /// names of three words or more, all but one in order within a short span.
 pub fn mention(doc: &Doc, field: &Field, words: &Words) -> Option<Mention> {
+    mention_from(doc, field, words, 0)
+}
+
+/// The first mention of a field at or after token `from`.
+pub fn mention_from(doc: &Doc, field: &Field, words: &Words, from: usize) -> Option<Mention> {
     let terms = &field.terms;
     if terms.is_empty() {
         return None;
@@ -49,10 +54,11 @@ pub fn mention(doc: &Doc, field: &Field, words: &Words) -> Option<Mention> {
             if start + head.len() > t.len() {
                 break;
             }
-            if head
-                .iter()
-                .zip(&t[start..])
-                .all(|(h, term)| *h == term.text)
+            if t[start].at >= from
+                && head
+                    .iter()
+                    .zip(&t[start..])
+                    .all(|(h, term)| *h == term.text)
             {
                 return Some(Mention {
                     start: t[start].at,
@@ -66,7 +72,7 @@ pub fn mention(doc: &Doc, field: &Field, words: &Words) -> Option<Mention> {
         return None;
     }
     for start in 0..t.len() {
-        if t[start].text != terms[0] {
+        if t[start].text != terms[0] || t[start].at < from {
             continue;
         }
         let (mut found, mut k, mut last) = (1, start + 1, start);
