@@ -214,7 +214,7 @@ fn body_field(spec: &Spec, op: &Operation, step: &mut Step, item: &Item) -> Resu
             }
         }
     }
-    let file = known && spec.schema(target).format.as_deref() == Some("binary");
+    let file = known && spec.schema(target).is_file();
     if (item.sep == Sep::File) != file && !(file && item.sep == Sep::Field) {
         return Err(if file {
             format!(

@@ -18,13 +18,9 @@ pub const MAX_FILE_BYTES: u64 = 10 << 20;
 /// fields that are files (`format: binary`).
 pub fn mark(spec: &Spec, plan: &mut Plan) {
     for step in &mut plan.steps {
-        step.uploads = file_fields(spec, step);
+        step.uploads =
+            missing::operation(spec, step).map_or_else(Vec::new, |op| op_files(spec, op));
     }
-}
-
-/// The file fields of `step`'s operation, if its body is multipart.
-pub fn file_fields(spec: &Spec, step: &Step) -> Vec<String> {
-    missing::operation(spec, step).map_or_else(Vec::new, |op| op_files(spec, op))
 }
 
 /// The file fields of `op`, if its body is multipart.
@@ -39,7 +35,7 @@ pub fn op_files(spec: &Spec, op: &Operation) -> Vec<String> {
         .map(|id| spec.properties(id))
         .unwrap_or_default()
         .into_iter()
-        .filter(|p| spec.schema(p.schema).format.as_deref() == Some("binary"))
+        .filter(|p| spec.schema(p.schema).is_file())
         .map(|p| p.name.to_string())
         .collect()
 }

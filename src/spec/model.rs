@@ -212,6 +212,13 @@ pub struct Constraints {
     pub pattern: Option<String>,
 }
 
+impl Schema {
+    /// A file's content (`format: binary`), sent as a part of a form.
+    pub fn is_file(&self) -> bool {
+        self.format.as_deref() == Some("binary")
+    }
+}
+
 impl Constraints {
     pub fn is_empty(&self) -> bool {
         *self == Constraints::default()

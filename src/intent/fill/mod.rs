@@ -312,25 +312,28 @@ fn leftovers(r: &Filler, v: &OpVocab, doc: &Doc, f: &mut Filled) {
             continue;
         }
         // Another value of the kind that filled a single slot: one more
-        // request, for that target.
-        if let Some((slot, twin)) = same_kind_slot(doc, f, e) {
-            f.used[e] = true;
+        // request, for that target; unless it plays another part than its
+        // twin, which this operation has no field for (unused, below).
+        let apart = after(e, &words.apart) && !after(e, &words.together);
+        let taken = match same_kind_slot(doc, f, e) {
             // "from a.com to b.com": the new value fills the slot, the old
             // one is context.
-            if after(e, &words.change_to) && after(twin, &words.change_from) {
+            Some((slot, twin)) if after(e, &words.change_to) && after(twin, &words.change_from) => {
                 f.set_slot(&slot, ent.value.clone());
-                continue;
+                true
             }
-            if after(e, &words.change_from) && after(twin, &words.change_to) {
-                continue;
+            Some((_, twin)) if after(e, &words.change_from) && after(twin, &words.change_to) => {
+                true
             }
-            if !after(e, &words.apart) || after(e, &words.together) {
+            Some((slot, _)) if !apart => {
                 f.add_target(slot, ent.value.clone());
-                continue;
+                true
             }
-            // Another part than its twin's, which this operation has no
-            // field for: unused, below.
-            f.used[e] = false;
+            _ => false,
+        };
+        if taken {
+            f.used[e] = true;
+            continue;
         }
         // A value of another kind for the same single field ("allowlist
         // a@x.io and +14155550123": both are an `identifier`): one more
